@@ -1,0 +1,19 @@
+import type { Command } from 'commander';
+import { withRuntime, withStorageOptions } from './shared.js';
+
+const KEY_ROTATION_MARGIN_MS = 5 * 60 * 1000;
+
+export function registerKeys(program: Command): void {
+  const keys = program.command('keys').description('manage the access-token signing keys');
+  withStorageOptions(
+    keys
+      .command('rotate')
+      .description('create a new signing key; the previous one stays in JWKS until the tokens it signed expire'),
+  ).action(async (flags) => {
+    await withRuntime(flags, async (ctx) => {
+      // Servers keep signing with the old key until their next sync: a margin covers the tokens they sign meanwhile.
+      const key = await ctx.keys.rotate(ctx.config.accessTokenTtlSeconds * 1000 + KEY_ROTATION_MARGIN_MS);
+      process.stdout.write(`new signing key ${key.kid} (${key.alg}); running servers pick it up within seconds\n`);
+    });
+  });
+}

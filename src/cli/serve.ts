@@ -1,0 +1,65 @@
+import { type Command, Option } from 'commander';
+import { loadConfig } from '../config.js';
+import { describeDemoSeed, seedDemoData } from '../demo.js';
+import { startServer } from '../server.js';
+import { describeDatabase } from '../storage/open.js';
+import { configFlags, type StorageFlags, withStorageOptions } from './shared.js';
+
+interface ServeFlags extends StorageFlags {
+  port?: string;
+  host?: string;
+  issuer?: string;
+  demo?: boolean;
+  logLevel?: string;
+}
+
+export function registerServe(program: Command): void {
+  const command = program
+    .command('serve')
+    .description('start the authorization server (runs database migrations first)')
+    .addOption(new Option('--port <port>', 'TCP port (default 8080)').env('FLEXGATE_PORT'))
+    .addOption(new Option('--host <host>', 'interface to bind (default 127.0.0.1)').env('FLEXGATE_HOST'))
+    .addOption(new Option('--issuer <url>', 'public base URL (default http://localhost:<port>)').env('FLEXGATE_ISSUER'))
+    .addOption(new Option('--demo', 'create a demo user and app on the first start').env('FLEXGATE_DEMO'))
+    .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent').env('FLEXGATE_LOG_LEVEL'));
+  withStorageOptions(command).action(async (flags: ServeFlags) => {
+    const config = loadConfig({
+      ...configFlags(flags),
+      port: flags.port,
+      host: flags.host,
+      issuer: flags.issuer,
+      demo: flags.demo,
+      logLevel: flags.logLevel as never,
+    });
+    const server = await startServer(config);
+    const log = server.app.log;
+    log.info(
+      { url: server.url, issuer: config.core.issuer, database: describeDatabase(config) },
+      'Flexgate is listening',
+    );
+    log.info(
+      {
+        metadata: `${config.core.issuer}/.well-known/oauth-authorization-server`,
+        login: `${config.core.issuer}/login`,
+      },
+      'Authorization server metadata and login page',
+    );
+    if (config.demo) {
+      const seed = await seedDemoData(server.ctx);
+      // Printed, not logged: the demo secrets must be shown once, and logs never carry secrets.
+      process.stdout.write(`\n${describeDemoSeed(seed, config.core.issuer)}\n\n`);
+    }
+    const shutdown = (signal: string) => {
+      log.info({ signal }, 'draining in-flight requests, then exiting');
+      server.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  });
+}

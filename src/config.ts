@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import type { CoreConfig } from './core/context.js';
+
+/**
+ * Flexgate's configuration: every option, its default and its environment variable, in one place.
+ * Validated once at start-up; the result is frozen. CLI flags win over environment variables.
+ */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const seconds = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const configSchema = z
+  .object({
+    /** FLEXGATE_PORT: TCP port to listen on. */
+    port: z.coerce.number().int().min(0).max(65_535).default(8080),
+    /** FLEXGATE_HOST: interface to bind; 0.0.0.0 to accept connections from other machines. */
+    host: z.string().min(1).default('127.0.0.1'),
+    /** FLEXGATE_DATA_DIR: folder of the embedded SQLite database (created if missing). */
+    dataDir: z.string().min(1).default('.flexgate'),
+    /** FLEXGATE_DATABASE_URL: a postgres:// URL selects PostgreSQL instead of SQLite. */
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    /** FLEXGATE_ISSUER: the public base URL of this server; default http://localhost:<port>. */
+    issuer: z.url({ protocol: /^https?$/ }).optional(),
+    /** FLEXGATE_DEMO: create a demo user and application on the first start. */
+    demo: z.boolean().default(false),
+    /** FLEXGATE_LOG_LEVEL */
+    logLevel: z.enum(LOG_LEVELS).default('info'),
+    /** FLEXGATE_ACCESS_TOKEN_TTL: access-token lifetime in seconds. */
+    accessTokenTtl: seconds(30, 86_400).default(3600),
+    /** FLEXGATE_REFRESH_TOKEN_TTL: refresh-token lifetime in seconds (each rotation starts a new one). */
+    refreshTokenTtl: seconds(300, 31_536_000).default(30 * 86_400),
+    /** FLEXGATE_CODE_TTL: authorization-code lifetime in seconds. */
+    codeTtl: seconds(10, 600).default(60),
+    /** FLEXGATE_SESSION_TTL: browser session lifetime in seconds. */
+    sessionTtl: seconds(60, 30 * 86_400).default(8 * 3600),
+    /** FLEXGATE_SYNC_INTERVAL: how often (ms) to pick up revocations and keys written by other processes. */
+    syncIntervalMs: z.coerce.number().int().min(100).max(60_000).default(2000),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly demo: boolean;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly syncIntervalMs: number;
+  readonly core: Readonly<CoreConfig>;
+}
+
+const ENV_NAMES: Record<keyof ConfigInput, string> = {
+  port: 'FLEXGATE_PORT',
+  host: 'FLEXGATE_HOST',
+  dataDir: 'FLEXGATE_DATA_DIR',
+  databaseUrl: 'FLEXGATE_DATABASE_URL',
+  issuer: 'FLEXGATE_ISSUER',
+  demo: 'FLEXGATE_DEMO',
+  logLevel: 'FLEXGATE_LOG_LEVEL',
+  accessTokenTtl: 'FLEXGATE_ACCESS_TOKEN_TTL',
+  refreshTokenTtl: 'FLEXGATE_REFRESH_TOKEN_TTL',
+  codeTtl: 'FLEXGATE_CODE_TTL',
+  sessionTtl: 'FLEXGATE_SESSION_TTL',
+  syncIntervalMs: 'FLEXGATE_SYNC_INTERVAL',
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads the environment variables of every option that `flags` does not set. */
+export function configFromEnv(env: NodeJS.ProcessEnv): Partial<ConfigInput> {
+  const values: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(ENV_NAMES)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    values[key] = key === 'demo' ? ['1', 'true', 'yes'].includes(value.toLowerCase()) : value;
+  }
+  return values as Partial<ConfigInput>;
+}
+
+/** Validates flags over environment over defaults. Throws ConfigError with one line naming the option. */
+export function loadConfig(flags: Partial<ConfigInput>, env: NodeJS.ProcessEnv = process.env): Config {
+  const defined = Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined));
+  const parsed = configSchema.safeParse({ ...configFromEnv(env), ...defined });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue?.path[0] ?? '');
+    const envName = ENV_NAMES[key as keyof ConfigInput];
+    const where = envName === undefined ? key : `${key} (--${kebab(key)} or ${envName})`;
+    throw new ConfigError(`invalid configuration: ${where}: ${issue?.message ?? 'invalid value'}`);
+  }
+  const options = parsed.data;
+  const issuer = normaliseIssuer(options.issuer ?? `http://localhost:${options.port}`);
+  return Object.freeze({
+    port: options.port,
+    host: options.host,
+    dataDir: options.dataDir,
+    databaseUrl: options.databaseUrl,
+    demo: options.demo,
+    logLevel: options.logLevel,
+    syncIntervalMs: options.syncIntervalMs,
+    core: Object.freeze({
+      issuer,
+      audience: `${issuer}/api`,
+      accessTokenTtlSeconds: options.accessTokenTtl,
+      refreshTokenTtlSeconds: options.refreshTokenTtl,
+      authorizationCodeTtlSeconds: options.codeTtl,
+      sessionTtlSeconds: options.sessionTtl,
+    }),
+  });
+}
+
+/** RFC 8414 §2: the issuer has no query or fragment; a trailing slash is dropped so URLs join cleanly. */
+function normaliseIssuer(value: string): string {
+  const url = new URL(value);
+  if (url.search !== '' || url.hash !== '') {
+    throw new ConfigError(
+      'invalid configuration: issuer (--issuer or FLEXGATE_ISSUER): must not have a query or fragment',
+    );
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
+const kebab = (key: string) => key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);

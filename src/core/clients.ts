@@ -1,0 +1,113 @@
+import type { CoreContext } from './context.js';
+import { InputError } from './errors.js';
+import { type ClientRecord, type Environment, GRANT_TYPES, type GrantType } from './ports.js';
+import { isKnownScope, SCOPE_CATALOGUE } from './scopes.js';
+import { hashSecret } from './secrets.js';
+import { checkRedirectUri } from './validation.js';
+
+/** Client secrets carry a recognisable prefix so that secret scanners can spot a leaked one. */
+export const CLIENT_SECRET_PREFIX = 'fgs_';
+
+export interface NewClientInput {
+  name: string;
+  redirectUris?: string[];
+  scopes?: string[];
+  grantTypes?: GrantType[];
+  environment?: Environment;
+  isPublic?: boolean;
+}
+
+export interface IssuedClient {
+  client: ClientRecord;
+  /** The raw secret, shown once; undefined for a public client. */
+  secret: string | undefined;
+}
+
+/** Registers a client. Confidential clients get a secret that is returned here and never again. */
+export async function createClient(ctx: CoreContext, input: NewClientInput): Promise<IssuedClient> {
+  const isPublic = input.isPublic ?? false;
+  const grantTypes = input.grantTypes ?? defaultGrantTypes(input, isPublic);
+  const client: ClientRecord = {
+    id: ctx.random.token(16),
+    name: input.name.trim(),
+    secretHash: null,
+    previousSecretHash: null,
+    previousSecretExpiresAt: null,
+    redirectUris: input.redirectUris ?? [],
+    scopes: input.scopes ?? SCOPE_CATALOGUE.map((scope) => scope.name),
+    grantTypes: [...new Set(grantTypes)],
+    environment: input.environment ?? 'sandbox',
+    isPublic,
+    createdAt: ctx.clock.now(),
+  };
+  const problem = checkClient(client);
+  if (problem !== undefined) throw new InputError(problem);
+  const secret = isPublic ? undefined : newSecret(ctx);
+  if (secret !== undefined) client.secretHash = hashSecret(secret);
+  await ctx.storage.clients.create(client);
+  return { client, secret };
+}
+
+function defaultGrantTypes(input: NewClientInput, isPublic: boolean): GrantType[] {
+  const interactive: GrantType[] = ['authorization_code', 'refresh_token'];
+  if (isPublic) return interactive;
+  return (input.redirectUris ?? []).length > 0 ? [...interactive, 'client_credentials'] : ['client_credentials'];
+}
+
+function checkClient(client: ClientRecord): string | undefined {
+  if (client.name.length === 0 || client.name.length > 100) return 'The name must have 1-100 characters';
+  const badGrant = client.grantTypes.find((grant) => !GRANT_TYPES.includes(grant));
+  if (badGrant !== undefined) return `Unknown grant type ${badGrant} (known: ${GRANT_TYPES.join(', ')})`;
+  const badScope = client.scopes.find((scope) => !isKnownScope(scope));
+  if (badScope !== undefined) {
+    return `Unknown scope ${badScope} (known: ${SCOPE_CATALOGUE.map((scope) => scope.name).join(', ')})`;
+  }
+  for (const uri of client.redirectUris) {
+    const problem = checkRedirectUri(uri);
+    if (problem !== undefined) return problem;
+  }
+  if (client.grantTypes.includes('authorization_code') && client.redirectUris.length === 0) {
+    return 'The authorization_code grant needs at least one redirect URI';
+  }
+  if (client.isPublic && client.grantTypes.includes('client_credentials')) {
+    return 'A public client cannot use the client_credentials grant';
+  }
+  if (client.grantTypes.includes('refresh_token') && !client.grantTypes.includes('authorization_code')) {
+    return 'The refresh_token grant needs the authorization_code grant';
+  }
+  return undefined;
+}
+
+const newSecret = (ctx: CoreContext) => CLIENT_SECRET_PREFIX + ctx.random.token(32);
+
+/**
+ * Issues a new secret. The previous one keeps working for `graceMs` (0: it dies at once), so a deployment
+ * can roll over without downtime.
+ */
+export async function rotateClientSecret(ctx: CoreContext, clientId: string, graceMs: number): Promise<string> {
+  const client = await ctx.storage.clients.findById(clientId);
+  if (client === undefined) throw new InputError(`No client with id ${clientId}`);
+  if (client.isPublic) throw new InputError('A public client has no secret to rotate');
+  const secret = newSecret(ctx);
+  await ctx.storage.clients.updateSecret(clientId, {
+    secretHash: hashSecret(secret),
+    previousSecretHash: graceMs > 0 ? client.secretHash : null,
+    previousSecretExpiresAt: graceMs > 0 ? ctx.clock.now() + graceMs : null,
+  });
+  return secret;
+}
+
+/** Deletes a client and revokes every token it holds: its grants (refresh tokens) and its access tokens. */
+export async function deleteClient(ctx: CoreContext, clientId: string): Promise<boolean> {
+  const now = ctx.clock.now();
+  return ctx.storage.transaction(async (tx) => {
+    const client = await tx.clients.findById(clientId);
+    if (client === undefined) return false;
+    await tx.grants.revokeByClient(clientId, now);
+    const deleted = await tx.clients.delete(clientId);
+    // Last: on PostgreSQL the revocation insert takes a lock held until commit; taking it after the row
+    // locks keeps the lock order the same as in refresh-token reuse (rows, then revocation).
+    await ctx.revocations.revoke('client', clientId, now + ctx.config.accessTokenTtlSeconds * 1000, tx);
+    return deleted;
+  });
+}

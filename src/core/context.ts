@@ -1,0 +1,28 @@
+import type { Clock, PasswordHasher, Random, Storage } from './ports.js';
+import type { AccessTokenService } from './tokens/access-token.js';
+import type { KeyRing } from './tokens/keyring.js';
+import type { RevocationList } from './tokens/revocation-list.js';
+
+/** Lifetimes and identity of the authorization server; validated by the config module before it gets here. */
+export interface CoreConfig {
+  /** RFC 8414 issuer identifier: https URL without query or fragment, from configuration only. */
+  issuer: string;
+  /** The `aud` of access tokens: the API these tokens are for. */
+  audience: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  authorizationCodeTtlSeconds: number;
+  sessionTtlSeconds: number;
+}
+
+/** Everything a grant or endpoint handler needs, passed explicitly (no globals, so tests can swap any part). */
+export interface CoreContext {
+  config: CoreConfig;
+  storage: Storage;
+  clock: Clock;
+  random: Random;
+  passwords: PasswordHasher;
+  keys: KeyRing;
+  revocations: RevocationList;
+  accessTokens: AccessTokenService;
+}

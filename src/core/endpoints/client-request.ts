@@ -1,0 +1,24 @@
+import { type AuthenticatedClient, authenticateClient, type PresentedClientCredentials } from '../client-auth.js';
+import type { CoreContext } from '../context.js';
+import { optionalParam, type RawParams } from '../params.js';
+
+/** A request to a client-authenticated endpoint other than the token endpoint (revocation, introspection). */
+export interface ClientAuthenticatedRequest {
+  params: RawParams;
+  basic: PresentedClientCredentials['basic'];
+}
+
+export function authenticateRequestClient(
+  ctx: CoreContext,
+  { params, basic }: ClientAuthenticatedRequest,
+): Promise<AuthenticatedClient> {
+  return authenticateClient(
+    {
+      basic,
+      bodyClientId: optionalParam(params, 'client_id'),
+      bodyClientSecret: optionalParam(params, 'client_secret'),
+    },
+    ctx.storage.clients,
+    ctx.clock,
+  );
+}

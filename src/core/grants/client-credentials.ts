@@ -1,0 +1,28 @@
+import { invalidScope, OAuthError } from '../errors.js';
+import { optionalParam } from '../params.js';
+import { formatScope, isSubset, parseScope } from '../scopes.js';
+import type { GrantHandler } from './grant.js';
+
+/** RFC 6749 §4.4: the client acts on its own behalf; no user, no refresh token. */
+export const clientCredentialsGrant: GrantHandler = {
+  grantType: 'client_credentials',
+  async handle(ctx, client, params) {
+    // RFC 6749 §4.4: the client credentials grant MUST only be used by confidential clients.
+    if (client.isPublic) {
+      throw new OAuthError('unauthorized_client', 'A public client cannot use the client_credentials grant');
+    }
+    const requested = optionalParam(params, 'scope');
+    const scopes = requested === undefined ? client.scopes : parseScope(requested);
+    if (scopes === undefined) throw invalidScope('The scope parameter is malformed');
+    if (!isSubset(scopes, client.scopes)) {
+      throw invalidScope('The requested scope exceeds the scopes registered for this client');
+    }
+    const { token, expiresIn } = await ctx.accessTokens.issue({
+      clientId: client.id,
+      userId: null,
+      scopes,
+      environment: client.environment,
+    });
+    return { access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: formatScope(scopes) };
+  },
+};

@@ -1,0 +1,18 @@
+import type { CoreContext } from '../context.js';
+import type { RawParams } from '../params.js';
+import type { ClientRecord, GrantType } from '../ports.js';
+
+/** RFC 6749 §5.1 successful token response. */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  refresh_token?: string;
+  scope: string;
+}
+
+/** Every grant module exports one of these; the token endpoint dispatches on `grantType`. */
+export interface GrantHandler {
+  grantType: GrantType;
+  handle(ctx: CoreContext, client: ClientRecord, params: RawParams): Promise<TokenResponse>;
+}

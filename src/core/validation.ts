@@ -1,0 +1,37 @@
+/** Input rules shared by the CLI and (later) the portal; each returns an error message or undefined. */
+
+export const USERNAME_RULE = '3-64 characters: letters, digits, and . _ - @';
+
+export function checkUsername(username: string): string | undefined {
+  return /^[A-Za-z0-9._@-]{3,64}$/.test(username) ? undefined : `The username must be ${USERNAME_RULE}`;
+}
+
+export const MIN_PASSWORD_LENGTH = 12;
+const MAX_PASSWORD_LENGTH = 1024;
+
+export function checkPassword(password: string): string | undefined {
+  if (password.length < MIN_PASSWORD_LENGTH) return `The password must have at least ${MIN_PASSWORD_LENGTH} characters`;
+  if (password.length > MAX_PASSWORD_LENGTH) return `The password must have at most ${MAX_PASSWORD_LENGTH} characters`;
+  return undefined;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * A redirect URI must be absolute, without a fragment (RFC 6749 §3.1.2), and https unless it points at
+ * the developer's own machine.
+ */
+export function checkRedirectUri(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `${value} is not an absolute URI`;
+  }
+  if (value.includes('#')) return `${value} must not contain a fragment`;
+  if (url.username !== '' || url.password !== '') return `${value} must not contain credentials`;
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return undefined;
+  if (url.protocol === 'http:') return `${value} must use https (http is allowed for localhost and 127.0.0.1 only)`;
+  return `${value} must be an http(s) URI`;
+}

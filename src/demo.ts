@@ -1,0 +1,61 @@
+import { createClient } from './core/clients.js';
+import type { CoreContext } from './core/context.js';
+import { createUser } from './core/users.js';
+
+export const DEMO_USERNAME = 'demo';
+export const DEMO_APP_NAME = 'Demo app';
+
+/**
+ * Redirect URIs of the demo app: the callbacks the seed quickstarts use, a local one, and Postman's, so
+ * each documented request works with only the host changed.
+ */
+export const DEMO_REDIRECT_URIS = [
+  'https://yourapp.com/callback',
+  'https://your-app.example.com/callback',
+  'http://localhost:3000/callback',
+  'https://oauth.pstmn.io/v1/callback',
+];
+
+export type DemoSeed =
+  | { created: true; username: string; password: string; clientId: string; clientSecret: string }
+  | { created: false; clientId: string | undefined };
+
+/** Creates the demo user and app on the first start; later starts only report that they exist. */
+export async function seedDemoData(ctx: CoreContext): Promise<DemoSeed> {
+  const existingUser = await ctx.storage.users.findByUsername(DEMO_USERNAME);
+  if (existingUser !== undefined) {
+    const clients = await ctx.storage.clients.list();
+    return { created: false, clientId: clients.find((client) => client.name === DEMO_APP_NAME)?.id };
+  }
+  const password = ctx.random.token(15);
+  const user = await createUser(ctx, { username: DEMO_USERNAME, password });
+  const { client, secret } = await createClient(ctx, {
+    name: DEMO_APP_NAME,
+    redirectUris: DEMO_REDIRECT_URIS,
+    grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
+    environment: 'sandbox',
+  });
+  if (secret === undefined) throw new Error('the demo app must be confidential');
+  return { created: true, username: user.username, password, clientId: client.id, clientSecret: secret };
+}
+
+export function describeDemoSeed(seed: DemoSeed, baseUrl: string): string {
+  if (!seed.created) {
+    return [
+      `Demo data exists (user "${DEMO_USERNAME}", app "${DEMO_APP_NAME}" ${seed.clientId ?? '(deleted)'}).`,
+      'Secrets are shown only once. For a new app secret: flexgate clients rotate-secret <client_id>;',
+      'for a new user: flexgate users create --username <name> --password-stdin.',
+    ].join('\n');
+  }
+  return [
+    'Demo data created (shown this once; secrets are stored hashed):',
+    `  user          ${seed.username}`,
+    `  password      ${seed.password}`,
+    `  client_id     ${seed.clientId}`,
+    `  client_secret ${seed.clientSecret}`,
+    '',
+    'Try it:',
+    `  curl -s -X POST ${baseUrl}/oauth2/token -d grant_type=client_credentials \\`,
+    `    -d client_id=${seed.clientId} -d client_secret=${seed.clientSecret}`,
+  ].join('\n');
+}

@@ -1,0 +1,69 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { CoreContext } from '../core/context.js';
+import { OAuthError } from '../core/errors.js';
+import { STYLESHEET } from '../portal/style.js';
+import { handleError, sendOAuthError } from './errors.js';
+import { authorizeRoutes } from './routes/authorize.js';
+import { introspectionRoutes } from './routes/introspect.js';
+import { loginRoutes } from './routes/login.js';
+import { meRoutes } from './routes/me.js';
+import { metadataRoutes } from './routes/metadata.js';
+import { revocationRoutes } from './routes/revoke.js';
+import { tokenRoutes } from './routes/token.js';
+
+export interface AppOptions {
+  /** A pino logger (request logging), or false for none. */
+  logger: FastifyBaseLogger | false;
+}
+
+// RFC 6749 §5.1, RFC 7009, RFC 7662: responses with tokens or token metadata must not be cached.
+const NO_STORE_PATHS = new Set(['/oauth/token', '/oauth2/token', '/oauth/revoke', '/oauth/introspect']);
+
+/** The HTTP transport: Fastify plugins, the error handler, and one route module per endpoint. */
+export async function buildApp(ctx: CoreContext, options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(options.logger === false ? {} : { loggerInstance: options.logger }),
+    // Bodies of OAuth requests are small; a megabyte is generous and bounds memory per request.
+    bodyLimit: 1024 * 1024,
+    // The issuer comes from configuration: Host and X-Forwarded-* are never trusted to build URLs.
+    trustProxy: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    requestIdHeader: false,
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (NO_STORE_PATHS.has(request.routeOptions.url ?? '')) {
+      void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    }
+  });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    sendOAuthError(
+      reply,
+      new OAuthError('invalid_request', `No route for ${request.method} ${request.url.split('?')[0]}`, { status: 404 }),
+      request.id,
+    ),
+  );
+
+  app.get('/assets/style.css', async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
+  );
+  app.get('/', async (_request, reply) => reply.redirect('/.well-known/oauth-authorization-server'));
+  for (const register of [
+    tokenRoutes,
+    authorizeRoutes,
+    loginRoutes,
+    revocationRoutes,
+    introspectionRoutes,
+    metadataRoutes,
+    meRoutes,
+  ]) {
+    register(app, ctx);
+  }
+  return app;
+}

@@ -1,0 +1,108 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { CoreContext } from '../../core/context.js';
+import {
+  type AuthorizationRequest,
+  approveAuthorization,
+  denyAuthorization,
+  needsConsent,
+  validateAuthorizationRequest,
+} from '../../core/endpoints/authorize.js';
+import type { RawParams } from '../../core/params.js';
+import { describeScope } from '../../core/scopes.js';
+import { type ActiveSession, csrfTokenMatches } from '../../core/sessions.js';
+import { consentPage } from '../../portal/consent-page.js';
+import { errorPage } from '../../portal/error-page.js';
+import { redirect, sendHtml } from '../html.js';
+import { bodyParams, formField, queryParams } from '../params.js';
+import { readSession } from '../session-cookie.js';
+
+/**
+ * GET /oauth/authorize validates the request, sends the user to log in if needed, then either redirects at
+ * once (consent already given) or shows the consent page. The consent form POSTs the request back with the
+ * decision; it is validated again, since anything in a form can be edited.
+ */
+export function authorizeRoutes(app: FastifyInstance, ctx: CoreContext): void {
+  app.get('/oauth/authorize', async (request, reply) => {
+    const validated = await validate(ctx, queryParams(request), reply);
+    if (validated === undefined) return reply;
+    const user = await signedInUser(ctx, request);
+    if (user === undefined) return redirect(reply, `/login?${new URLSearchParams({ return_to: request.url })}`);
+    if (!(await needsConsent(ctx, user.id, validated))) {
+      return redirect(reply, await approveAuthorization(ctx, user.id, validated));
+    }
+    return showConsent(reply, validated, user.username, user.session);
+  });
+
+  app.post('/oauth/authorize', async (request, reply) => {
+    const params = bodyParams(request);
+    const user = await signedInUser(ctx, request);
+    if (user === undefined || !csrfTokenMatches(user.session, params.csrf_token)) {
+      return sendHtml(
+        reply,
+        403,
+        errorPage(
+          'Request refused',
+          'The form expired or did not come from this site. Start again from the application.',
+        ),
+      );
+    }
+    const validated = await validate(ctx, params, reply);
+    if (validated === undefined) return reply;
+    const decision = formField(params, 'decision');
+    if (decision === 'allow') return redirect(reply, await approveAuthorization(ctx, user.id, validated));
+    if (decision === 'deny') return redirect(reply, denyAuthorization(ctx, validated));
+    return sendHtml(reply, 400, errorPage('Request refused', 'Choose Allow or Deny.'));
+  });
+}
+
+/** The validated request, or undefined once the error has been sent (error page or error redirect). */
+async function validate(
+  ctx: CoreContext,
+  params: RawParams,
+  reply: FastifyReply,
+): Promise<AuthorizationRequest | undefined> {
+  const result = await validateAuthorizationRequest(ctx, params);
+  if (result.ok) return result.request;
+  if (result.redirectTo !== undefined) {
+    redirect(reply, result.redirectTo);
+  } else {
+    sendHtml(reply, 400, errorPage('This authorization request is invalid', result.error.description));
+  }
+  return undefined;
+}
+
+async function signedInUser(ctx: CoreContext, request: FastifyRequest) {
+  const session = await readSession(ctx, request);
+  if (session?.record.userId == null) return undefined;
+  const user = await ctx.storage.users.findById(session.record.userId);
+  return user === undefined ? undefined : { id: user.id, username: user.username, session };
+}
+
+function showConsent(
+  reply: FastifyReply,
+  validated: AuthorizationRequest,
+  username: string,
+  session: ActiveSession,
+): FastifyReply {
+  const request: Record<string, string | undefined> = {
+    response_type: 'code',
+    client_id: validated.client.id,
+    redirect_uri: validated.redirectUri,
+    scope: validated.scopes.join(' '),
+    state: validated.state,
+    code_challenge: validated.codeChallenge ?? undefined,
+    code_challenge_method: validated.codeChallenge === null ? undefined : 'S256',
+  };
+  return sendHtml(
+    reply,
+    200,
+    consentPage({
+      clientName: validated.client.name,
+      username,
+      scopes: validated.scopes.map((name) => describeScope(name) ?? { name, description: name }),
+      redirectHost: new URL(validated.redirectUri).host,
+      csrfToken: session.record.csrfToken,
+      request,
+    }),
+  );
+}

@@ -1,0 +1,16 @@
+import type { FastifyInstance } from 'fastify';
+import { parseBasicAuthorization } from '../../core/client-auth.js';
+import type { CoreContext } from '../../core/context.js';
+import { handleRevocationRequest } from '../../core/endpoints/revoke.js';
+import { bodyParams } from '../params.js';
+
+/** RFC 7009 §2: 200 with an empty body whether or not the token was known. */
+export function revocationRoutes(app: FastifyInstance, ctx: CoreContext): void {
+  app.post('/oauth/revoke', async (request, reply) => {
+    await handleRevocationRequest(ctx, {
+      params: bodyParams(request),
+      basic: parseBasicAuthorization(request.headers.authorization),
+    });
+    return reply.status(200).send();
+  });
+}

@@ -1,0 +1,17 @@
+import type { FastifyInstance } from 'fastify';
+import { parseBasicAuthorization } from '../../core/client-auth.js';
+import type { CoreContext } from '../../core/context.js';
+import { handleTokenRequest } from '../../core/endpoints/token.js';
+import { bodyParams } from '../params.js';
+
+/** RFC 6749 §3.2 token endpoint, at both paths the seeds use. */
+export function tokenRoutes(app: FastifyInstance, ctx: CoreContext): void {
+  for (const url of ['/oauth/token', '/oauth2/token']) {
+    app.post(url, async (request) =>
+      handleTokenRequest(ctx, {
+        params: bodyParams(request),
+        basic: parseBasicAuthorization(request.headers.authorization),
+      }),
+    );
+  }
+}

@@ -1,0 +1,21 @@
+/** The portal's one stylesheet, served at /assets/style.css (kept in code so the build needs no asset copy). */
+export const STYLESHEET = `
+:root { color-scheme: light dark; --accent: #2457d6; --danger: #b3261e; --muted: #667; --line: #ccd; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+header { padding: .75rem 1rem; border-bottom: 1px solid var(--line); font-weight: 600; }
+main { max-width: 28rem; margin: 2rem auto; padding: 0 1rem; }
+h1 { font-size: 1.4rem; margin: 0 0 1rem; }
+label { display: block; margin: 1rem 0 .25rem; font-weight: 600; }
+input[type=text], input[type=password] { width: 100%; padding: .6rem; font: inherit; border: 1px solid var(--line); border-radius: .4rem; }
+input:focus-visible, button:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+button { font: inherit; padding: .6rem 1.2rem; border-radius: .4rem; border: 1px solid var(--accent); cursor: pointer; }
+button.primary { background: var(--accent); color: #fff; }
+button.secondary { background: transparent; color: inherit; }
+.actions { display: flex; gap: .75rem; margin-top: 1.5rem; flex-wrap: wrap; }
+.error { color: var(--danger); margin: .25rem 0 0; }
+.muted { color: var(--muted); }
+ul.scopes { padding-left: 1.2rem; }
+ul.scopes li { margin: .4rem 0; }
+code { font-size: .9em; }
+`;
