@@ -9,6 +9,8 @@ export interface RuntimeOverrides {
   clock?: Clock;
   passwords?: PasswordHasher;
   logger?: { info(obj: object, msg: string): void };
+  /** PostgreSQL schema to use (tests isolate runs in one database this way). */
+  pgSchema?: string;
 }
 
 /** Opens storage (running migrations) and wires the core: what `serve` and every CLI command start from. */

@@ -18,10 +18,11 @@ const CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
 /** The composition root: config → storage → core → HTTP → listen, plus the background sync. */
 export async function startServer(
   config: Config,
-  overrides: RuntimeOverrides & { logger?: ReturnType<typeof createLogger> | false } = {},
+  overrides: Omit<RuntimeOverrides, 'logger'> & { logger?: ReturnType<typeof createLogger> | false } = {},
 ): Promise<RunningServer> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const ctx = await openRuntime(config, { ...overrides, ...(logger === false ? {} : { logger }) });
+  const { logger: _ignored, ...runtimeOverrides } = overrides;
+  const ctx = await openRuntime(config, { ...runtimeOverrides, ...(logger === false ? {} : { logger }) });
   const app = await buildApp(ctx, { logger });
   const timers = startBackgroundWork(ctx, config, app);
   try {
