@@ -18,6 +18,7 @@ export async function openRuntime(config: Config, overrides: RuntimeOverrides = 
   const storage = await openStorage({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
+    pgSchema: overrides.pgSchema,
     logger: overrides.logger,
   });
   try {

@@ -28,7 +28,7 @@ export async function createClient(ctx: CoreContext, input: NewClientInput): Pro
   const isPublic = input.isPublic ?? false;
   const grantTypes = input.grantTypes ?? defaultGrantTypes(input, isPublic);
   const client: ClientRecord = {
-    id: ctx.random.token(16),
+    id: newClientId(ctx),
     name: input.name.trim(),
     secretHash: null,
     previousSecretHash: null,
@@ -79,6 +79,12 @@ function checkClient(client: ClientRecord): string | undefined {
 }
 
 const newSecret = (ctx: CoreContext) => CLIENT_SECRET_PREFIX + ctx.random.token(32);
+
+/**
+ * Client ids are typed as command-line arguments (`flexgate clients show <client_id>`), where a leading "-"
+ * reads as an option, so an id never starts with one (base64url draws it for 1 id in 64).
+ */
+const newClientId = (ctx: CoreContext) => ctx.random.token(16).replace(/^-/, '_');
 
 /**
  * Issues a new secret. The previous one keeps working for `graceMs` (0: it dies at once), so a deployment
