@@ -36,6 +36,11 @@ const configSchema = z
     codeTtl: seconds(10, 600).default(60),
     /** FLEXGATE_SESSION_TTL: browser session lifetime in seconds. */
     sessionTtl: seconds(60, 30 * 86_400).default(8 * 3600),
+    /**
+     * FLEXGATE_CC_TOKEN_REUSE: for this many seconds after issuing a client-credentials token, the same
+     * client asking for the same scopes gets that token again (expires_in counts down); 0 turns it off.
+     */
+    ccTokenReuse: seconds(0, 3600).default(60),
     /** FLEXGATE_SYNC_INTERVAL: how often (ms) to pick up revocations and keys written by other processes. */
     syncIntervalMs: z.coerce.number().int().min(100).max(60_000).default(2000),
   })
@@ -66,6 +71,7 @@ const ENV_NAMES: Record<keyof ConfigInput, string> = {
   refreshTokenTtl: 'FLEXGATE_REFRESH_TOKEN_TTL',
   codeTtl: 'FLEXGATE_CODE_TTL',
   sessionTtl: 'FLEXGATE_SESSION_TTL',
+  ccTokenReuse: 'FLEXGATE_CC_TOKEN_REUSE',
   syncIntervalMs: 'FLEXGATE_SYNC_INTERVAL',
 };
 
@@ -112,6 +118,9 @@ export function loadConfig(flags: Partial<ConfigInput>, env: NodeJS.ProcessEnv =
       refreshTokenTtlSeconds: options.refreshTokenTtl,
       authorizationCodeTtlSeconds: options.codeTtl,
       sessionTtlSeconds: options.sessionTtl,
+      // Another process's change to a client (CLI rotate-secret, delete) shows within a second at most.
+      clientCacheTtlMs: Math.min(options.syncIntervalMs, 1000),
+      clientTokenReuseSeconds: Math.min(options.ccTokenReuse, options.accessTokenTtl),
     }),
   });
 }

@@ -100,13 +100,14 @@ export async function rotateClientSecret(ctx: CoreContext, clientId: string, gra
     previousSecretHash: graceMs > 0 ? client.secretHash : null,
     previousSecretExpiresAt: graceMs > 0 ? ctx.clock.now() + graceMs : null,
   });
+  ctx.clients.invalidate(clientId);
   return secret;
 }
 
 /** Deletes a client and revokes every token it holds: its grants (refresh tokens) and its access tokens. */
 export async function deleteClient(ctx: CoreContext, clientId: string): Promise<boolean> {
   const now = ctx.clock.now();
-  return ctx.storage.transaction(async (tx) => {
+  const result = await ctx.storage.transaction(async (tx) => {
     const client = await tx.clients.findById(clientId);
     if (client === undefined) return false;
     await tx.grants.revokeByClient(clientId, now);
@@ -116,4 +117,6 @@ export async function deleteClient(ctx: CoreContext, clientId: string): Promise<
     await ctx.revocations.revoke('client', clientId, now + ctx.config.accessTokenTtlSeconds * 1000, tx);
     return deleted;
   });
+  ctx.clients.invalidate(clientId);
+  return result;
 }

@@ -1,5 +1,7 @@
+import type { ClientCache } from './client-cache.js';
 import type { Clock, PasswordHasher, Random, Storage } from './ports.js';
 import type { AccessTokenService } from './tokens/access-token.js';
+import type { ClientTokenCache } from './tokens/client-token-cache.js';
 import type { KeyRing } from './tokens/keyring.js';
 import type { RevocationList } from './tokens/revocation-list.js';
 
@@ -13,16 +15,24 @@ export interface CoreConfig {
   refreshTokenTtlSeconds: number;
   authorizationCodeTtlSeconds: number;
   sessionTtlSeconds: number;
+  /** How long a client record may be served from memory before it is read again. */
+  clientCacheTtlMs: number;
+  /** For how many seconds after issuing a client-credentials token the same request gets it again. */
+  clientTokenReuseSeconds: number;
 }
 
 /** Everything a grant or endpoint handler needs, passed explicitly (no globals, so tests can swap any part). */
 export interface CoreContext {
   config: CoreConfig;
   storage: Storage;
+  /** Client lookups for authentication (cached briefly); invalidate after changing a client. */
+  clients: ClientCache;
   clock: Clock;
   random: Random;
   passwords: PasswordHasher;
   keys: KeyRing;
   revocations: RevocationList;
   accessTokens: AccessTokenService;
+  /** Client-credentials tokens reused within a short window (0 s: off). */
+  clientTokens: ClientTokenCache;
 }

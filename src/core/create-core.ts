@@ -1,8 +1,10 @@
+import { ClientCache } from './client-cache.js';
 import { systemClock } from './clock.js';
 import type { CoreConfig, CoreContext } from './context.js';
 import type { Clock, PasswordHasher, Random, Storage } from './ports.js';
 import { cryptoRandom } from './secrets.js';
 import { AccessTokenService } from './tokens/access-token.js';
+import { ClientTokenCache } from './tokens/client-token-cache.js';
 import { KeyRing } from './tokens/keyring.js';
 import { RevocationList } from './tokens/revocation-list.js';
 
@@ -27,15 +29,18 @@ export function createCore(deps: CoreDependencies): CoreContext {
     clock,
     random,
   );
+  const clients = new ClientCache(deps.storage, clock, deps.config.clientCacheTtlMs);
   return {
     config: deps.config,
     storage: deps.storage,
+    clients,
     clock,
     random,
     passwords: deps.passwords,
     keys,
     revocations,
     accessTokens,
+    clientTokens: new ClientTokenCache(deps.config.clientTokenReuseSeconds, clock, revocations),
   };
 }
 

@@ -18,8 +18,11 @@ export interface AppOptions {
   logger: FastifyBaseLogger | false;
 }
 
-// RFC 6749 §5.1, RFC 7009, RFC 7662: responses with tokens or token metadata must not be cached.
-const NO_STORE_PATHS = new Set(['/oauth/token', '/oauth2/token', '/oauth/revoke', '/oauth/introspect']);
+const isFormEncoded = (contentType: string | undefined) =>
+  contentType !== undefined && /^application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType);
+
+const notFormEncoded = () =>
+  new OAuthError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded', { status: 400 });
 
 /** The HTTP transport: Fastify plugins, the error handler, and one route module per endpoint. */
 export async function buildApp(ctx: CoreContext, options: AppOptions): Promise<FastifyInstance> {
@@ -33,14 +36,7 @@ export async function buildApp(ctx: CoreContext, options: AppOptions): Promise<F
     forceCloseConnections: 'idle',
     requestIdHeader: false,
   });
-  await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
-
-  app.addHook('onRequest', async (request, reply) => {
-    if (NO_STORE_PATHS.has(request.routeOptions.url ?? '')) {
-      void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-    }
-  });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>
     sendOAuthError(
@@ -50,20 +46,29 @@ export async function buildApp(ctx: CoreContext, options: AppOptions): Promise<F
     ),
   );
 
+  // Token, revocation and introspection responses carry tokens or token metadata: RFC 6749 §5.1 says
+  // no-store, on errors too. Set before routing so every outcome has it.
+  await app.register(async (oauthEndpoints) => {
+    oauthEndpoints.addHook('onRequest', (request, reply, done) => {
+      void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+      // RFC 6749 §3.2 / RFC 7009 §2.1 / RFC 7662 §2.1: parameters come form-encoded, never as JSON.
+      done(isFormEncoded(request.headers['content-type']) ? undefined : notFormEncoded());
+    });
+    for (const register of [tokenRoutes, revocationRoutes, introspectionRoutes]) register(oauthEndpoints, ctx);
+  });
+
+  // Pages use a session cookie; the API and token endpoints never parse cookies.
+  await app.register(async (pages) => {
+    await pages.register(fastifyCookie);
+    authorizeRoutes(pages, ctx);
+    loginRoutes(pages, ctx);
+  });
+
   app.get('/assets/style.css', async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
   );
   app.get('/', async (_request, reply) => reply.redirect('/.well-known/oauth-authorization-server'));
-  for (const register of [
-    tokenRoutes,
-    authorizeRoutes,
-    loginRoutes,
-    revocationRoutes,
-    introspectionRoutes,
-    metadataRoutes,
-    meRoutes,
-  ]) {
-    register(app, ctx);
-  }
+  metadataRoutes(app, ctx);
+  meRoutes(app, ctx);
   return app;
 }

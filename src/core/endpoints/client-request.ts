@@ -18,7 +18,7 @@ export function authenticateRequestClient(
       bodyClientId: optionalParam(params, 'client_id'),
       bodyClientSecret: optionalParam(params, 'client_secret'),
     },
-    ctx.storage.clients,
+    ctx.clients,
     ctx.clock,
   );
 }

@@ -37,7 +37,7 @@ export async function handleTokenRequest(ctx: CoreContext, request: TokenRequest
       bodyClientId: optionalParam(params, 'client_id'),
       bodyClientSecret: optionalParam(params, 'client_secret'),
     },
-    ctx.storage.clients,
+    ctx.clients,
     ctx.clock,
   );
   if (!client.grantTypes.includes(grant.grantType)) {

@@ -1,6 +1,7 @@
 import { invalidScope, OAuthError } from '../errors.js';
 import { optionalParam } from '../params.js';
 import { formatScope, isSubset, parseScope } from '../scopes.js';
+import { ClientTokenCache } from '../tokens/client-token-cache.js';
 import type { GrantHandler } from './grant.js';
 
 /** RFC 6749 §4.4: the client acts on its own behalf; no user, no refresh token. */
@@ -17,12 +18,26 @@ export const clientCredentialsGrant: GrantHandler = {
     if (!isSubset(scopes, client.scopes)) {
       throw invalidScope('The requested scope exceeds the scopes registered for this client');
     }
-    const { token, expiresIn } = await ctx.accessTokens.issue({
+    const scope = formatScope(scopes);
+    const cacheKey = ClientTokenCache.key(client.id, scopes, client.environment, ctx.keys.signingKey().kid);
+    const cached = ctx.clientTokens.find(cacheKey);
+    if (cached !== undefined) {
+      const expiresIn = cached.expiresAt - Math.floor(ctx.clock.now() / 1000);
+      return { access_token: cached.token, token_type: 'Bearer', expires_in: expiresIn, scope };
+    }
+    const issued = ctx.accessTokens.issue({
       clientId: client.id,
       userId: null,
       scopes,
       environment: client.environment,
     });
-    return { access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: formatScope(scopes) };
+    ctx.clientTokens.remember(cacheKey, {
+      token: issued.token,
+      jti: issued.jti,
+      clientId: client.id,
+      issuedAt: issued.issuedAt,
+      expiresAt: issued.issuedAt + issued.expiresIn,
+    });
+    return { access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn, scope };
   },
 };

@@ -30,7 +30,7 @@ export const refreshTokenGrant: GrantHandler = {
     if (!rotation.ok) throw rotation.error;
 
     const { grant, scopes, refreshToken } = rotation;
-    const { token, expiresIn } = await ctx.accessTokens.issue({
+    const { token, expiresIn } = ctx.accessTokens.issue({
       clientId: client.id,
       userId: grant.userId,
       scopes,
@@ -62,6 +62,16 @@ async function rotate(
   // token is consumed, so another client cannot burn it.
   if (grant === undefined || grant.clientId !== client.id) return fail('The refresh token is invalid');
   if (grant.revokedAt !== null) return fail('The refresh token was revoked');
+  // Checks that do not depend on the race come before the token is consumed, so that a refused request
+  // (e.g. a too-wide scope) leaves the client's refresh token usable.
+  if (existing.rotatedAt === null) {
+    if (existing.expiresAt <= now) return fail('The refresh token expired');
+    if (!client.grantTypes.includes('refresh_token')) return fail('The client may no longer use refresh tokens');
+    // RFC 6749 §6: the scope may be narrowed, never widened beyond what the token carries.
+    if (requestedScopes !== undefined && !isSubset(requestedScopes, existing.scopes)) {
+      return { ok: false, error: invalidScope('The requested scope exceeds the scope of the refresh token') };
+    }
+  }
 
   const consumed = await tx.refreshTokens.rotate(tokenHash, now);
   if (consumed === undefined) return fail('The refresh token is invalid');
@@ -70,14 +80,7 @@ async function rotate(
     return fail('The refresh token was already used; every token of this authorization is now revoked', 'reuse');
   }
   const { record } = consumed;
-  if (record.expiresAt <= now) return fail('The refresh token expired');
-  if (!client.grantTypes.includes('refresh_token')) return fail('The client may no longer use refresh tokens');
-
-  // RFC 6749 §6: the scope may be narrowed, never widened beyond what the token carries.
   const scopes = requestedScopes ?? record.scopes;
-  if (!isSubset(scopes, record.scopes)) {
-    return { ok: false, error: invalidScope('The requested scope exceeds the scope of the refresh token') };
-  }
   const refreshToken = await createRefreshToken(ctx, tx, grant.id, scopes);
   return { ok: true, grant, scopes, refreshToken };
 }

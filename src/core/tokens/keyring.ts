@@ -1,3 +1,4 @@
+import { KeyObject } from 'node:crypto';
 import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { Clock, Random, SigningKeyRecord, Storage } from '../ports.js';
 
@@ -11,7 +12,10 @@ export const ACCESS_TOKEN_ALG = 'EdDSA';
 interface LoadedKey {
   record: SigningKeyRecord;
   publicKey: CryptoKey;
-  privateKey: CryptoKey | undefined;
+  /** A node KeyObject: signing with node:crypto directly is about twice as fast as through WebCrypto. */
+  privateKey: KeyObject | undefined;
+  /** The base64url JOSE header, the same for every token this key signs. */
+  encodedHeader: string;
 }
 
 /**
@@ -60,10 +64,10 @@ export class KeyRing {
     return record;
   }
 
-  signingKey(): { kid: string; key: CryptoKey } {
+  signingKey(): { kid: string; key: KeyObject; encodedHeader: string } {
     const loaded = this.activeKid === undefined ? undefined : this.keys.get(this.activeKid);
     if (loaded?.privateKey === undefined) throw new Error('no active signing key: run ensureActiveKey() first');
-    return { kid: loaded.record.kid, key: loaded.privateKey };
+    return { kid: loaded.record.kid, key: loaded.privateKey, encodedHeader: loaded.encodedHeader };
   }
 
   verificationKey(kid: string): CryptoKey | undefined {
@@ -81,9 +85,11 @@ async function loadKey(record: SigningKeyRecord): Promise<LoadedKey> {
   // A retired key never signs again, so its private half is not kept in memory.
   const privateKey =
     record.retiredAt === null
-      ? ((await importJWK(JSON.parse(record.privateJwk) as JWK, record.alg)) as CryptoKey)
+      ? KeyObject.from((await importJWK(JSON.parse(record.privateJwk) as JWK, record.alg)) as CryptoKey)
       : undefined;
-  return { record, publicKey, privateKey };
+  // RFC 9068 §2.1: access tokens are typed "at+jwt" so they cannot be confused with other JWTs.
+  const header = { alg: record.alg, typ: 'at+jwt', kid: record.kid };
+  return { record, publicKey, privateKey, encodedHeader: Buffer.from(JSON.stringify(header)).toString('base64url') };
 }
 
 async function generateKeyRecord(kid: string, now: number): Promise<SigningKeyRecord> {

@@ -8,13 +8,22 @@ import { bodyParams, formField, queryParams } from '../params.js';
 import { clearSessionCookie, ensureSession, readSession, setSessionCookie } from '../session-cookie.js';
 
 const MAX_FIELD_LENGTH = 1024;
+const LOCAL_ORIGIN = 'http://flexgate.invalid';
 
 /**
  * Only local paths are accepted as a post-login destination, so the login form cannot be used as an open
- * redirector ("//evil.example" and "/\\evil.example" are other hosts to a browser).
+ * redirector ("//evil.example" and "/\\evil.example" are other hosts to a browser, and so is
+ * "/\t/evil.example": browsers drop tabs and newlines from URLs). Control characters are refused outright;
+ * what is left must resolve to this origin.
  */
 function safeReturnTo(value: string | undefined): string {
-  if (value === undefined || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rejects.
+  if (value === undefined || !value.startsWith('/') || /[\x00-\x1f\x7f]/.test(value)) return '/';
+  try {
+    if (new URL(value, LOCAL_ORIGIN).origin !== LOCAL_ORIGIN) return '/';
+  } catch {
+    return '/';
+  }
   return value;
 }
 
