@@ -22,6 +22,13 @@ export function requireBearer(ctx: CoreContext, requiredScopes: readonly string[
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization;
     const match = header === undefined ? null : BEARER.exec(header);
+    if (match === null && header !== undefined && /^Bearer(\s|$)/i.test(header)) {
+      // RFC 6750 §3.1: a malformed request is 400 invalid_request.
+      void reply.header('www-authenticate', 'Bearer realm="flexgate", error="invalid_request"');
+      throw new OAuthError('invalid_request', 'The Authorization header must be "Bearer <access_token>"', {
+        status: 400,
+      });
+    }
     if (match === null) {
       // RFC 6750 §3.1: a request without credentials gets a bare challenge, without an error code.
       void reply.header('www-authenticate', 'Bearer realm="flexgate"');

@@ -377,7 +377,15 @@ describe('oauth4webapi against a real server', () => {
     await validateAccessToken(refreshed.access_token);
 
     await revoke(client, clientAuth, refreshed.refresh_token ?? '');
-    expect(await introspect(client, clientAuth, refreshed.access_token)).toEqual({ active: false });
+    // Revoking the refresh token kills the family's access tokens too.
+    const me = await fetch(`${server.baseUrl}/api/v0.0.1/me`, {
+      headers: { authorization: `Bearer ${refreshed.access_token}` },
+    });
+    expect(me.status).toBe(401);
+    // RFC 7662 §2.1: introspection needs an authenticated caller, which a public client cannot be.
+    await expect(introspect(client, clientAuth, refreshed.access_token)).rejects.toMatchObject({
+      error: 'invalid_client',
+    });
   });
 
   it('rejects a public client exchanging a code with the wrong code_verifier', async () => {

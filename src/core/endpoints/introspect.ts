@@ -1,4 +1,5 @@
 import type { CoreContext } from '../context.js';
+import { OAuthError } from '../errors.js';
 import { optionalParam, requiredParam } from '../params.js';
 import { formatScope } from '../scopes.js';
 import { findToken } from '../tokens/lookup.js';
@@ -15,7 +16,11 @@ export async function handleIntrospectionRequest(
   ctx: CoreContext,
   request: ClientAuthenticatedRequest,
 ): Promise<IntrospectionResponse> {
-  const { client } = await authenticateRequestClient(ctx, request);
+  const { client, method } = await authenticateRequestClient(ctx, request);
+  // RFC 7662 §2.1: the caller must be authorized to introspect; a public client proves nothing about itself.
+  if (method === 'none') {
+    throw new OAuthError('invalid_client', 'Introspection needs client authentication: public clients cannot use it');
+  }
   const token = requiredParam(request.params, 'token');
   const found = await findToken(ctx, token, optionalParam(request.params, 'token_type_hint'));
   if (found === undefined || !found.active) return { active: false };

@@ -67,9 +67,9 @@ async function rotate(
   if (existing.rotatedAt === null) {
     if (existing.expiresAt <= now) return fail('The refresh token expired');
     if (!client.grantTypes.includes('refresh_token')) return fail('The client may no longer use refresh tokens');
-    // RFC 6749 §6: the scope may be narrowed, never widened beyond what the token carries.
-    if (requestedScopes !== undefined && !isSubset(requestedScopes, existing.scopes)) {
-      return { ok: false, error: invalidScope('The requested scope exceeds the scope of the refresh token') };
+    // RFC 6749 §6: the scope may be narrowed, never widened beyond what the resource owner granted.
+    if (requestedScopes !== undefined && !isSubset(requestedScopes, grant.scopes)) {
+      return { ok: false, error: invalidScope('The requested scope exceeds the scope originally granted') };
     }
   }
 
@@ -79,8 +79,8 @@ async function rotate(
     await revokeFamily(ctx, tx, grant.id);
     return fail('The refresh token was already used; every token of this authorization is now revoked', 'reuse');
   }
-  const { record } = consumed;
-  const scopes = requestedScopes ?? record.scopes;
+  // RFC 6749 §6: an omitted scope means the scope originally granted, even after a narrowing refresh.
+  const scopes = requestedScopes ?? grant.scopes;
   const refreshToken = await createRefreshToken(ctx, tx, grant.id, scopes);
   return { ok: true, grant, scopes, refreshToken };
 }
