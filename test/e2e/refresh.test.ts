@@ -118,11 +118,13 @@ describe('scope', () => {
     const client = await registerClient(fx.server);
     const tokens = await obtainTokens(fx, client, { scope: 'read:contacts write:messages' });
     const narrowed = await refresh(fx.baseUrl, client, tokens.refresh_token, { scope: 'read:contacts' });
-    const omitted = await refresh(fx.baseUrl, client, narrowed.body.refresh_token);
+    const omitted = await refresh(fx.baseUrl, client, narrowed.body.refresh_token ?? '');
     expect(omitted.status).toBe(200);
     expect(omitted.body.scope).toBe('read:contacts write:messages');
-    const narrowedAgain = await refresh(fx.baseUrl, client, omitted.body.refresh_token, { scope: 'write:messages' });
-    const full = await refresh(fx.baseUrl, client, narrowedAgain.body.refresh_token, {
+    const narrowedAgain = await refresh(fx.baseUrl, client, omitted.body.refresh_token ?? '', {
+      scope: 'write:messages',
+    });
+    const full = await refresh(fx.baseUrl, client, narrowedAgain.body.refresh_token ?? '', {
       scope: 'read:contacts write:messages',
     });
     expect(full.status).toBe(200);
