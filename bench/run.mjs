@@ -25,8 +25,9 @@ const RESULTS_DIR = path.join(BENCH_DIR, 'results');
 const HOST = '127.0.0.1';
 
 const SETTINGS = {
-  durationSeconds: Number(process.env.BENCH_DURATION ?? 10),
+  durationSeconds: Number(process.env.BENCH_DURATION ?? 6),
   warmupSeconds: Number(process.env.BENCH_WARMUP ?? 2),
+  rounds: Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3)),
   connections: 50,
   pipelining: 1,
 };
@@ -364,6 +365,15 @@ async function measureScenario(server, name) {
   return summary;
 }
 
+/** The round with the median req/s, with every round's figure; a failed or invalid round wins. */
+function medianRun(runs) {
+  const bad = runs.find((run) => run.status !== 'ok');
+  if (bad) return bad;
+  const sorted = [...runs].sort((a, b) => a.rps - b.rps);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  return { ...median, roundsRps: runs.map((run) => Math.round(run.rps)) };
+}
+
 const failed = (name, error) => ({ name, status: 'failed', error: error.message });
 
 async function runServer(definition, selected, shared) {
@@ -476,12 +486,21 @@ async function main() {
     `flexgate bench: node ${process.version}, ${os.availableParallelism()} cpus; ` +
       `${SETTINGS.connections} connections, warm-up ${SETTINGS.warmupSeconds} s, run ${SETTINGS.durationSeconds} s\n`,
   );
-  const scenarios = [];
+  // Rounds interleave the servers (baseline, Flexgate, ..., baseline, Flexgate, ...) and each scenario
+  // reports its median round, so a burst of background load skews one round, not the ratio.
+  const runsByScenario = new Map();
   const shared = {};
-  for (const definition of SERVERS) {
-    const selected = definition.scenarios.filter((name) => !ONLY || ONLY.has(name));
-    if (selected.length) scenarios.push(...(await runServer(definition, selected, shared)));
+  for (let round = 1; round <= SETTINGS.rounds; round++) {
+    process.stderr.write(`round ${round} of ${SETTINGS.rounds}\n`);
+    for (const definition of SERVERS) {
+      const selected = definition.scenarios.filter((name) => !ONLY || ONLY.has(name));
+      if (!selected.length) continue;
+      for (const run of await runServer(definition, selected, shared)) {
+        runsByScenario.set(run.name, [...(runsByScenario.get(run.name) ?? []), run]);
+      }
+    }
   }
+  const scenarios = [...runsByScenario.values()].map(medianRun);
   const ratios = computeRatios(scenarios);
   printScenarios(scenarios);
   printRatios(ratios);

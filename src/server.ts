@@ -20,7 +20,8 @@ export async function startServer(
   config: Config,
   overrides: Omit<RuntimeOverrides, 'logger'> & { logger?: ReturnType<typeof createLogger> | false } = {},
 ): Promise<RunningServer> {
-  const logger = overrides.logger ?? createLogger(config.logLevel);
+  // With logging off there is no logger at all: Fastify then skips per-request child loggers.
+  const logger = overrides.logger ?? (config.logLevel === 'silent' ? false : createLogger(config.logLevel));
   const { logger: _ignored, ...runtimeOverrides } = overrides;
   const ctx = await openRuntime(config, { ...runtimeOverrides, ...(logger === false ? {} : { logger }) });
   const app = await buildApp(ctx, { logger });

@@ -1,9 +1,8 @@
-import { sign } from 'node:crypto';
 import { type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
 import { OAuthError } from '../errors.js';
 import type { Clock, Environment, Random } from '../ports.js';
 import { formatScope } from '../scopes.js';
-import { ACCESS_TOKEN_ALG, type KeyRing } from './keyring.js';
+import { type KeyRing, VERIFIABLE_ALGS } from './keyring.js';
 import type { RevocationList } from './revocation-list.js';
 
 /** What a verified access token says, in the core's terms. */
@@ -60,11 +59,11 @@ export class AccessTokenService {
   }
 
   /**
-   * Signs a compact JWS with node:crypto (Ed25519 needs no digest argument). jose verifies these tokens
-   * like any other; signing by hand skips WebCrypto's promise round trip on the token endpoint's hot path.
+   * Signs a compact JWS with node:crypto. jose verifies these tokens like any other; signing by hand skips
+   * WebCrypto's promise round trip on the token endpoint's hot path.
    */
   issue(input: IssueAccessTokenInput): { token: string; expiresIn: number; jti: string; issuedAt: number } {
-    const { key, encodedHeader } = this.keys.signingKey();
+    const { signer, encodedHeader } = this.keys.signingKey();
     const issuedAt = Math.floor(this.clock.now() / 1000);
     const jti = this.random.token(16);
     const claims: JWTPayload = {
@@ -81,19 +80,30 @@ export class AccessTokenService {
     };
     if (input.grantId !== undefined) claims.gid = input.grantId;
     const signingInput = `${encodedHeader}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-    const signature = sign(null, Buffer.from(signingInput), key).toString('base64url');
+    const signature = signer(Buffer.from(signingInput)).toString('base64url');
     return { token: `${signingInput}.${signature}`, expiresIn: this.options.ttlSeconds, jti, issuedAt };
   }
 
   /** Verifies signature, type, issuer, audience, expiry and revocation. Throws OAuthError invalid_token. */
   async verify(token: string): Promise<AccessTokenClaims> {
-    const nowSeconds = this.clock.now() / 1000;
-    let claims = this.verified.get(token);
-    if (claims === undefined) {
-      claims = await this.verifySignature(token, false);
-      this.remember(token, claims);
-    }
-    if (claims.expiresAt <= nowSeconds) {
+    const cached = this.verifyCached(token);
+    if (cached !== undefined) return cached;
+    const claims = await this.verifySignature(token, false);
+    this.remember(token, claims);
+    return this.checkLive(token, claims);
+  }
+
+  /**
+   * The synchronous fast path: the claims of a token whose signature was verified before (still checking
+   * expiry and revocation), or undefined when it must be verified in full.
+   */
+  verifyCached(token: string): AccessTokenClaims | undefined {
+    const claims = this.verified.get(token);
+    return claims === undefined ? undefined : this.checkLive(token, claims);
+  }
+
+  private checkLive(token: string, claims: AccessTokenClaims): AccessTokenClaims {
+    if (claims.expiresAt <= this.clock.now() / 1000) {
       this.verified.delete(token);
       throw invalidToken('The access token expired');
     }
@@ -128,7 +138,7 @@ export class AccessTokenService {
           return key;
         },
         {
-          algorithms: [ACCESS_TOKEN_ALG],
+          algorithms: VERIFIABLE_ALGS,
           typ: 'at+jwt',
           issuer: this.options.issuer,
           audience: this.options.audience,
