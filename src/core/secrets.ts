@@ -17,6 +17,23 @@ export function secretMatches(presented: string, storedHash: string | null): boo
   return presentedHash.length === expected.length && timingSafeEqual(presentedHash, expected);
 }
 
+const POOL_BYTES = 4096;
+let pool = randomBytes(POOL_BYTES);
+let poolOffset = 0;
+
+/**
+ * Random strings from the CSPRNG, drawn from a pooled buffer: one system call per 4 KiB instead of one per
+ * token (a token request needs two). Every byte is used once.
+ */
 export const cryptoRandom: Random = {
-  token: (bytes) => randomBytes(bytes).toString('base64url'),
+  token(bytes) {
+    if (bytes > POOL_BYTES) return randomBytes(bytes).toString('base64url');
+    if (poolOffset + bytes > POOL_BYTES) {
+      pool = randomBytes(POOL_BYTES);
+      poolOffset = 0;
+    }
+    const token = pool.toString('base64url', poolOffset, poolOffset + bytes);
+    poolOffset += bytes;
+    return token;
+  },
 };

@@ -447,9 +447,9 @@ describe('bearer errors on /api/v0.0.1/me (RFC 6750 §3)', () => {
     expectInvalidToken(await getMe(fx.baseUrl, token));
   });
 
-  it('a token signed with another Ed25519 key (same header and claims) → invalid_token', async () => {
+  it('a token signed with another P-256 key (same header and claims) → invalid_token', async () => {
     const token = await workerToken();
-    const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+    const { privateKey } = await generateKeyPair('ES256');
     const forged = await new SignJWT(jwtPayload(token))
       .setProtectedHeader(jwtHeader(token) as { alg: string })
       .sign(privateKey);
@@ -462,7 +462,7 @@ describe('bearer errors on /api/v0.0.1/me (RFC 6750 §3)', () => {
     const token = await workerToken();
     const { kid, key } = await ownSigningKey();
     const sign = (header: Record<string, unknown>) =>
-      new SignJWT(jwtPayload(token)).setProtectedHeader({ alg: 'EdDSA', kid, ...header }).sign(key);
+      new SignJWT(jwtPayload(token)).setProtectedHeader({ alg: 'ES256', kid, ...header }).sign(key);
     // The control: our key and the same claims with the right type pass, so only `typ` differs below.
     expect((await getMe(fx.baseUrl, await sign({ typ: 'at+jwt' }))).status).toBe(200);
     expectInvalidToken(await getMe(fx.baseUrl, await sign({ typ: 'JWT' })));
@@ -474,7 +474,7 @@ describe('bearer errors on /api/v0.0.1/me (RFC 6750 §3)', () => {
     const { kid, key } = await ownSigningKey();
     const sign = (claims: Record<string, unknown>) =>
       new SignJWT({ ...jwtPayload(token), ...claims })
-        .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid })
+        .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid })
         .sign(key);
     expectInvalidToken(await getMe(fx.baseUrl, await sign({ iss: 'https://evil.example' })));
     expectInvalidToken(await getMe(fx.baseUrl, await sign({ aud: 'https://evil.example/api' })));
@@ -568,7 +568,7 @@ describe('metadata (RFC 8414) and JWKS', () => {
     const jwks = (await response.json()) as { keys: JWK[] };
     expect(jwks.keys.length).toBeGreaterThanOrEqual(1);
     for (const key of jwks.keys) {
-      expect(key).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig' });
+      expect(key).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
       expect(key.kid).toEqual(expect.any(String));
       // Public halves only.
       expect(key.d).toBeUndefined();
@@ -584,7 +584,7 @@ describe('metadata (RFC 8414) and JWKS', () => {
       issuer: fx.issuer,
       audience: `${fx.issuer}/api`,
       typ: 'at+jwt',
-      algorithms: ['EdDSA'],
+      algorithms: ['ES256'],
       currentDate: new Date(fx.server.clock.now()),
     });
     expect(protectedHeader.kid).toBe(jwks.keys[0]?.kid);

@@ -24,7 +24,7 @@ describe('requireBearer with a required scope', () => {
 
   const tokenFor = async (scopes: string[]) => {
     const { clientId } = await server.createClient({ name: 'scoped', grantTypes: ['client_credentials'], scopes });
-    return server.ctx.accessTokens.issue({ clientId, userId: null, scopes, environment: 'sandbox' }).token;
+    return (await server.ctx.accessTokens.issue({ clientId, userId: null, scopes, environment: 'sandbox' })).token;
   };
 
   it('admits a token that carries the scope', async () => {
@@ -46,7 +46,7 @@ describe('requireBearer with a required scope', () => {
     const other = await startTestServer();
     try {
       const { clientId } = await other.createClient({ name: 'elsewhere', grantTypes: ['client_credentials'] });
-      const foreign = other.ctx.accessTokens.issue({
+      const foreign = await other.ctx.accessTokens.issue({
         clientId,
         userId: null,
         scopes: ['read:contacts'],

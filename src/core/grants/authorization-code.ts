@@ -31,7 +31,7 @@ export const authorizationCodeGrant: GrantHandler = {
     if (!redemption.ok) throw redemption.error;
 
     const { code: record, grantId, refreshToken } = redemption;
-    const { token, expiresIn } = ctx.accessTokens.issue({
+    const { token, expiresIn } = await ctx.accessTokens.issue({
       clientId: client.id,
       userId: record.userId,
       scopes: record.scopes,

@@ -25,7 +25,7 @@ export const clientCredentialsGrant: GrantHandler = {
       const expiresIn = cached.expiresAt - Math.floor(ctx.clock.now() / 1000);
       return { access_token: cached.token, token_type: 'Bearer', expires_in: expiresIn, scope };
     }
-    const issued = ctx.accessTokens.issue({
+    const issued = await ctx.accessTokens.issue({
       clientId: client.id,
       userId: null,
       scopes,

@@ -30,7 +30,7 @@ export const refreshTokenGrant: GrantHandler = {
     if (!rotation.ok) throw rotation.error;
 
     const { grant, scopes, refreshToken } = rotation;
-    const { token, expiresIn } = ctx.accessTokens.issue({
+    const { token, expiresIn } = await ctx.accessTokens.issue({
       clientId: client.id,
       userId: grant.userId,
       scopes,

@@ -62,7 +62,9 @@ export class AccessTokenService {
    * Signs a compact JWS with node:crypto. jose verifies these tokens like any other; signing by hand skips
    * WebCrypto's promise round trip on the token endpoint's hot path.
    */
-  issue(input: IssueAccessTokenInput): { token: string; expiresIn: number; jti: string; issuedAt: number } {
+  async issue(
+    input: IssueAccessTokenInput,
+  ): Promise<{ token: string; expiresIn: number; jti: string; issuedAt: number }> {
     const { signer, encodedHeader } = this.keys.signingKey();
     const issuedAt = Math.floor(this.clock.now() / 1000);
     const jti = this.random.token(16);
@@ -80,7 +82,7 @@ export class AccessTokenService {
     };
     if (input.grantId !== undefined) claims.gid = input.grantId;
     const signingInput = `${encodedHeader}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-    const signature = signer(Buffer.from(signingInput)).toString('base64url');
+    const signature = (await signer(Buffer.from(signingInput))).toString('base64url');
     return { token: `${signingInput}.${signature}`, expiresIn: this.options.ttlSeconds, jti, issuedAt };
   }
 

@@ -1,4 +1,4 @@
-import { KeyObject, sign } from 'node:crypto';
+import { KeyObject, type SignKeyObjectInput, sign } from 'node:crypto';
 import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { Clock, Random, SigningKeyRecord, Storage } from '../ports.js';
 
@@ -13,15 +13,23 @@ export const ACCESS_TOKEN_ALG = 'ES256';
 export const VERIFIABLE_ALGS = ['ES256', 'EdDSA'];
 
 /** Signs a JWS signing input with a node KeyObject, as the key's algorithm requires. */
-type Signer = (signingInput: Buffer) => Buffer;
+type Signer = (signingInput: Buffer) => Promise<Buffer>;
 
+/**
+ * node:crypto's callback form signs on the libuv thread pool, so the event loop goes on serving requests
+ * while a signature is computed (measured: more tokens per second than signing on the main thread).
+ */
 function signerFor(alg: string, key: KeyObject): Signer {
+  const signWith = (digest: string | null, options: KeyObject | SignKeyObjectInput) => (input: Buffer) =>
+    new Promise<Buffer>((resolve, reject) =>
+      sign(digest, input, options, (error, signature) => (error === null ? resolve(signature) : reject(error))),
+    );
   switch (alg) {
     case 'ES256':
       // RFC 7518 §3.4: the JWS signature is R || S (IEEE P1363), not node's default DER encoding.
-      return (input) => sign('sha256', input, { key, dsaEncoding: 'ieee-p1363' });
+      return signWith('sha256', { key, dsaEncoding: 'ieee-p1363' });
     case 'EdDSA':
-      return (input) => sign(null, input, key);
+      return signWith(null, key);
     default:
       throw new Error(`cannot sign with ${alg}`);
   }
