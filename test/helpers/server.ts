@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -9,6 +8,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import type { CoreContext } from '../../src/core/context.js';
 import { createUser } from '../../src/core/users.js';
 import { type RunningServer, startServer } from '../../src/server.js';
+import { freePort } from './ports.js';
 
 /** PostgreSQL URL for tests (CI sets it); undefined locally unless exported. */
 export const TEST_DATABASE_URL = process.env.FLEXGATE_TEST_DATABASE_URL;
@@ -41,18 +41,6 @@ export interface TestServerOptions {
   config?: Partial<ConfigInput>;
   /** Start the manual clock at this epoch-ms instant (default: real now, so jose's own checks agree). */
   startAt?: number;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /**
