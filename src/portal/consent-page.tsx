@@ -34,7 +34,7 @@ export function consentPage({
           </li>
         ))}
       </ul>
-      <p class="muted">You will be sent back to {redirectHost}. You can withdraw this permission at any time.</p>
+      <p class="muted">You will be sent back to {redirectHost}.</p>
       <form method="post" action="/oauth/authorize">
         <input type="hidden" name="csrf_token" value={csrfToken} />
         <HiddenFields fields={request} />
