@@ -18,7 +18,7 @@ const FAKE_ACCESS_TOKEN = `eyJ${'x'.repeat(120)}.eyJ${'y'.repeat(180)}.${'z'.rep
 const app = Fastify({ logger: false });
 await app.register(formbody);
 
-app.post('/token', async (request, reply) => {
+app.post('/oauth2/token', async (request, reply) => {
   const { grant_type: grantType, client_id: clientId, scope } = request.body ?? {};
   if (grantType !== 'client_credentials' || !clientId) {
     return reply.code(400).send({ error: 'invalid_request' });
@@ -28,7 +28,7 @@ app.post('/token', async (request, reply) => {
 });
 
 // Mirrors Flexgate's GET /api/v0.0.1/me body; it only checks the header is present.
-app.get('/me', async (request, reply) => {
+app.get('/api/v0.0.1/me', async (request, reply) => {
   const authorization = request.headers.authorization;
   if (!authorization?.startsWith('Bearer ')) {
     return reply.code(401).send({ error: 'invalid_token' });

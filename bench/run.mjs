@@ -183,11 +183,11 @@ async function startBaseline(port) {
   const child = spawnServer([path.join(BENCH_DIR, 'baseline-server.mjs'), '--port', String(port), '--host', HOST]);
   const baseUrl = `http://${HOST}:${port}`;
   const requests = {
-    'baseline-form': clientCredentialsRequest('/token', 'client_bench', 'bench-secret'),
-    'baseline-json': { method: 'GET', path: '/me', headers: { authorization: `Bearer ${'x'.repeat(400)}` } },
+    'baseline-form': clientCredentialsRequest('/oauth2/token', 'client_bench', 'bench-secret'),
+    'baseline-json': { method: 'GET', path: '/api/v0.0.1/me', headers: { authorization: `Bearer ${'x'.repeat(540)}` } },
   };
   try {
-    await waitUntilReady(child, `${baseUrl}/me`, requests['baseline-json'].headers);
+    await waitUntilReady(child, `${baseUrl}/api/v0.0.1/me`, requests['baseline-json'].headers);
     return { child, baseUrl, requests };
   } catch (error) {
     await stopServer(child);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CoreConfig } from './core/context.js';
+import { type CoreConfig, MAX_ACCESS_TOKEN_TTL_SECONDS } from './core/context.js';
 
 /**
  * Flexgate's configuration: every option, its default and its environment variable, in one place.
@@ -29,7 +29,7 @@ const configSchema = z
     /** FLEXGATE_LOG_LEVEL */
     logLevel: z.enum(LOG_LEVELS).default('info'),
     /** FLEXGATE_ACCESS_TOKEN_TTL: access-token lifetime in seconds. */
-    accessTokenTtl: seconds(30, 86_400).default(3600),
+    accessTokenTtl: seconds(30, MAX_ACCESS_TOKEN_TTL_SECONDS).default(3600),
     /** FLEXGATE_REFRESH_TOKEN_TTL: refresh-token lifetime in seconds (each rotation starts a new one). */
     refreshTokenTtl: seconds(300, 31_536_000).default(30 * 86_400),
     /** FLEXGATE_CODE_TTL: authorization-code lifetime in seconds. */

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { MAX_ACCESS_TOKEN_TTL_SECONDS } from '../core/context.js';
 import { withRuntime, withStorageOptions } from './shared.js';
 
 const KEY_ROTATION_MARGIN_MS = 5 * 60 * 1000;
@@ -12,7 +13,8 @@ export function registerKeys(program: Command): void {
   ).action(async (flags) => {
     await withRuntime(flags, async (ctx) => {
       // Servers keep signing with the old key until their next sync: a margin covers the tokens they sign meanwhile.
-      const key = await ctx.keys.rotate(ctx.config.accessTokenTtlSeconds * 1000 + KEY_ROTATION_MARGIN_MS);
+      // The CLI may not know the server's token lifetime: keep the old key for the longest one allowed.
+      const key = await ctx.keys.rotate(MAX_ACCESS_TOKEN_TTL_SECONDS * 1000 + KEY_ROTATION_MARGIN_MS);
       process.stdout.write(`new signing key ${key.kid} (${key.alg}); running servers pick it up within seconds\n`);
     });
   });

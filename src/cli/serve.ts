@@ -20,7 +20,8 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--port <port>', 'TCP port (default 8080)').env('FLEXGATE_PORT'))
     .addOption(new Option('--host <host>', 'interface to bind (default 127.0.0.1)').env('FLEXGATE_HOST'))
     .addOption(new Option('--issuer <url>', 'public base URL (default http://localhost:<port>)').env('FLEXGATE_ISSUER'))
-    .addOption(new Option('--demo', 'create a demo user and app on the first start').env('FLEXGATE_DEMO'))
+    // No .env() here: commander would read FLEXGATE_DEMO=false as true; config.ts parses the variable.
+    .option('--demo', 'create a demo user and app on the first start (or FLEXGATE_DEMO=true)')
     .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent').env('FLEXGATE_LOG_LEVEL'));
   withStorageOptions(command).action(async (flags: ServeFlags) => {
     const config = loadConfig({
@@ -33,22 +34,6 @@ export function registerServe(program: Command): void {
     });
     const server = await startServer(config);
     const log = server.app.log;
-    log.info(
-      { url: server.url, issuer: config.core.issuer, database: describeDatabase(config) },
-      'Flexgate is listening',
-    );
-    log.info(
-      {
-        metadata: `${config.core.issuer}/.well-known/oauth-authorization-server`,
-        login: `${config.core.issuer}/login`,
-      },
-      'Authorization server metadata and login page',
-    );
-    if (config.demo) {
-      const seed = await seedDemoData(server.ctx);
-      // Printed, not logged: the demo secrets must be shown once, and logs never carry secrets.
-      process.stdout.write(`\n${describeDemoSeed(seed, config.core.issuer)}\n\n`);
-    }
     const shutdown = (signal: string) => {
       log.info({ signal }, 'draining in-flight requests, then exiting');
       server.close().then(
@@ -61,5 +46,20 @@ export function registerServe(program: Command): void {
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
+    // Seeded before "listening" is logged, so whoever waits for that line sees the demo data in place.
+    const seed = config.demo ? await seedDemoData(server.ctx) : undefined;
+    log.info(
+      { url: server.url, issuer: config.core.issuer, database: describeDatabase(config) },
+      'Flexgate is listening',
+    );
+    log.info(
+      {
+        metadata: `${config.core.issuer}/.well-known/oauth-authorization-server`,
+        login: `${config.core.issuer}/login`,
+      },
+      'Authorization server metadata and login page',
+    );
+    // Printed, not logged: the demo secrets must be shown once, and logs never carry secrets.
+    if (seed !== undefined) process.stdout.write(`\n${describeDemoSeed(seed, config.core.issuer)}\n\n`);
   });
 }

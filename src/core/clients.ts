@@ -1,4 +1,4 @@
-import type { CoreContext } from './context.js';
+import { type CoreContext, MAX_ACCESS_TOKEN_TTL_SECONDS } from './context.js';
 import { InputError } from './errors.js';
 import { type ClientRecord, type Environment, GRANT_TYPES, type GrantType } from './ports.js';
 import { isKnownScope, SCOPE_CATALOGUE } from './scopes.js';
@@ -114,7 +114,8 @@ export async function deleteClient(ctx: CoreContext, clientId: string): Promise<
     const deleted = await tx.clients.delete(clientId);
     // Last: on PostgreSQL the revocation insert takes a lock held until commit; taking it after the row
     // locks keeps the lock order the same as in refresh-token reuse (rows, then revocation).
-    await ctx.revocations.revoke('client', clientId, now + ctx.config.accessTokenTtlSeconds * 1000, tx);
+    // The CLI may not know the server's token lifetime: outlive the longest one allowed.
+    await ctx.revocations.revoke('client', clientId, now + MAX_ACCESS_TOKEN_TTL_SECONDS * 1000, tx);
     return deleted;
   });
   ctx.clients.invalidate(clientId);

@@ -5,9 +5,15 @@ import type { ClientTokenCache } from './tokens/client-token-cache.js';
 import type { KeyRing } from './tokens/keyring.js';
 import type { RevocationList } from './tokens/revocation-list.js';
 
+/**
+ * The longest access-token lifetime the configuration allows. Revocations and retired keys written by a
+ * process that may not share the server's configuration (the CLI) must outlive any token, so they use it.
+ */
+export const MAX_ACCESS_TOKEN_TTL_SECONDS = 86_400;
+
 /** Lifetimes and identity of the authorization server; validated by the config module before it gets here. */
 export interface CoreConfig {
-  /** RFC 8414 issuer identifier: https URL without query or fragment, from configuration only. */
+  /** RFC 8414 issuer identifier: an http(s) URL without query or fragment, from configuration only. */
   issuer: string;
   /** The `aud` of access tokens: the API these tokens are for. */
   audience: string;

@@ -10,7 +10,8 @@ export type RawParams = Readonly<Record<string, string | readonly string[] | und
 export function optionalParam(params: RawParams, name: string): string | undefined {
   const value = params[name];
   if (Array.isArray(value)) throw invalidRequest(`The ${name} parameter must not be repeated`);
-  return value === undefined || value === '' ? undefined : (value as string);
+  if (value !== undefined && typeof value !== 'string') throw invalidRequest(`The ${name} parameter must be a string`);
+  return value === undefined || value === '' ? undefined : value;
 }
 
 export function requiredParam(params: RawParams, name: string): string {

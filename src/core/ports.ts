@@ -142,6 +142,7 @@ export interface UserRepository {
 
 export interface AuthorizationCodeRepository {
   create(code: AuthorizationCodeRecord): Promise<void>;
+  findByHash(codeHash: string): Promise<AuthorizationCodeRecord | undefined>;
   /**
    * Atomically marks the code used. Exactly one concurrent caller gets `consumed`; every other (and every
    * later) caller gets `already_used`. Undefined when no such code exists.

@@ -60,6 +60,10 @@ export async function buildApp(ctx: CoreContext, options: AppOptions): Promise<F
   // Pages use a session cookie; the API and token endpoints never parse cookies.
   await app.register(async (pages) => {
     await pages.register(fastifyCookie);
+    // Browsers post forms form-encoded; anything else is not our page talking.
+    pages.addHook('onRequest', (request, _reply, done) => {
+      done(request.method !== 'POST' || isFormEncoded(request.headers['content-type']) ? undefined : notFormEncoded());
+    });
     authorizeRoutes(pages, ctx);
     loginRoutes(pages, ctx);
   });

@@ -297,6 +297,15 @@ function codeRepository({ db }: Context): AuthorizationCodeRepository {
       );
     },
 
+    async findByHash(codeHash) {
+      const row = await db
+        .selectFrom('authorization_codes')
+        .selectAll()
+        .where('code_hash', '=', codeHash)
+        .executeTakeFirst();
+      return row && toCode(row);
+    },
+
     async consume(codeHash, now) {
       // One conditional UPDATE decides the race: SQLite runs writers one at a time, and PostgreSQL (READ
       // COMMITTED) makes a second updater wait for the first to commit, then re-checks `used_at is null`.

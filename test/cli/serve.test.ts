@@ -143,6 +143,27 @@ describe('serve --demo', () => {
   });
 });
 
+describe('FLEXGATE_DEMO', () => {
+  // Regression: commander read any FLEXGATE_DEMO value, "false" included, as --demo.
+  it.each(['false', '0'])('FLEXGATE_DEMO=%s creates no demo data', async (value) => {
+    const dataDir = `${sandbox.dataDir}-demo-${value}`;
+    const server = await startServe(dataDir, { env: { FLEXGATE_DEMO: value } });
+    await server.stop();
+    expect(server.stdout()).not.toContain('Demo data');
+    // Nothing was seeded: no client exists in the data folder.
+    expect(parseJson<unknown[]>(await runCli(['clients', 'list', '--json', '--data', dataDir]))).toEqual([]);
+  });
+
+  it('FLEXGATE_DEMO=true creates it', async () => {
+    const server = await startServe(`${sandbox.dataDir}-demo-true`, {
+      env: { FLEXGATE_DEMO: 'true' },
+      readyText: 'client_secret',
+    });
+    await server.stop();
+    expect(server.stdout()).toContain('Demo data created');
+  });
+});
+
 describe('serve shuts down on SIGTERM', () => {
   it('exits 0 within 5 s when idle', async () => {
     const server = await startServe(`${sandbox.dataDir}-idle`);

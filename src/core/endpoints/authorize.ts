@@ -106,6 +106,9 @@ export async function validateAuthorizationRequest(
 
 /** Whether the user must see the consent page: no remembered consent covers every requested scope. */
 export async function needsConsent(ctx: CoreContext, userId: string, request: AuthorizationRequest): Promise<boolean> {
+  // RFC 6749 §10.2 / RFC 8252 §8.6: a public client cannot prove who is asking, so a remembered consent
+  // must not approve it silently (any page could start the flow and have the code sent to loopback).
+  if (request.client.isPublic) return true;
   const consent = await ctx.storage.consents.find(userId, request.client.id);
   return consent === undefined || !isSubset(request.scopes, consent.scopes);
 }

@@ -29,7 +29,8 @@ export function authorizationServerMetadata(config: CoreConfig): Record<string, 
     grant_types_supported: SUPPORTED_GRANT_TYPES,
     token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
-    introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    // Introspection needs an authenticated caller: public clients (auth method "none") cannot use it.
+    introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS.filter((method) => method !== 'none'),
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
   };

@@ -57,6 +57,10 @@ async function redeem(
   verifier: string | undefined,
 ): Promise<Redemption> {
   const now = ctx.clock.now();
+  // RFC 6749 §4.1.3: the code must have been issued to the authenticated client. Checked before the code is
+  // consumed, so another client can neither burn it nor revoke the grant it created by replaying it.
+  const issued = await tx.codes.findByHash(codeHash);
+  if (issued === undefined || issued.clientId !== client.id) return fail('The authorization code is invalid');
   const consumed = await tx.codes.consume(codeHash, now);
   if (consumed === undefined) return fail('The authorization code is invalid');
   const { record } = consumed;
@@ -92,7 +96,6 @@ function checkCode(
   verifier: string | undefined,
   now: number,
 ): string | undefined {
-  if (record.clientId !== client.id) return 'The authorization code was issued to another client';
   if (record.expiresAt <= now) return 'The authorization code expired';
   // RFC 6749 §4.1.3: redirect_uri must be identical to the one in the authorization request.
   if (record.redirectUri !== redirectUri) return 'redirect_uri does not match the authorization request';

@@ -66,7 +66,6 @@ async function rotate(
   // (e.g. a too-wide scope) leaves the client's refresh token usable.
   if (existing.rotatedAt === null) {
     if (existing.expiresAt <= now) return fail('The refresh token expired');
-    if (!client.grantTypes.includes('refresh_token')) return fail('The client may no longer use refresh tokens');
     // RFC 6749 §6: the scope may be narrowed, never widened beyond what the resource owner granted.
     if (requestedScopes !== undefined && !isSubset(requestedScopes, grant.scopes)) {
       return { ok: false, error: invalidScope('The requested scope exceeds the scope originally granted') };

@@ -62,7 +62,9 @@ export class KeyRing {
     const records = await this.storage.keys.listPublished(this.clock.now());
     const next = new Map<string, LoadedKey>();
     for (const record of records) {
-      next.set(record.kid, this.keys.get(record.kid) ?? (await loadKey(record)));
+      const loaded = this.keys.get(record.kid);
+      // Reloaded when it was retired meanwhile, so a retired key's private half leaves memory.
+      next.set(record.kid, loaded?.record.retiredAt === record.retiredAt ? loaded : await loadKey(record));
     }
     this.keys = next;
     // listPublished returns newest first: the first un-retired key signs.
@@ -72,7 +74,11 @@ export class KeyRing {
   /** Makes sure a signing key exists (first start). */
   async ensureActiveKey(): Promise<void> {
     await this.refresh();
-    if (this.activeKid === undefined) await this.rotate(0);
+    if (this.activeKid !== undefined) return;
+    // Nothing is retired here: instances starting together on an empty database each add a key, and every
+    // one of them stays published (the newest signs everywhere after the next sync).
+    await this.storage.keys.create(await generateKeyRecord(this.random.token(12), this.clock.now()));
+    await this.refresh();
   }
 
   /**

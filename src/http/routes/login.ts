@@ -20,11 +20,12 @@ function safeReturnTo(value: string | undefined): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rejects.
   if (value === undefined || !value.startsWith('/') || /[\x00-\x1f\x7f]/.test(value)) return '/';
   try {
-    if (new URL(value, LOCAL_ORIGIN).origin !== LOCAL_ORIGIN) return '/';
+    const url = new URL(value, LOCAL_ORIGIN);
+    // Rebuilt from the parsed URL: percent-encoded, so it is always a valid Location header.
+    return url.origin === LOCAL_ORIGIN ? `${url.pathname}${url.search}` : '/';
   } catch {
     return '/';
   }
-  return value;
 }
 
 export function loginRoutes(app: FastifyInstance, ctx: CoreContext): void {
