@@ -69,7 +69,7 @@ async function redeem(
     if (record.grantId !== null) await revokeFamily(ctx, tx, record.grantId);
     return fail('The authorization code was already used', 'authorization code replay');
   }
-  const problem = checkCode(record, client, redirectUri, verifier, now);
+  const problem = checkCode(record, redirectUri, verifier, now);
   if (problem !== undefined) return fail(problem);
 
   const grantId = ctx.random.token(16);
@@ -91,7 +91,6 @@ async function redeem(
 
 function checkCode(
   record: AuthorizationCodeRecord,
-  client: ClientRecord,
   redirectUri: string,
   verifier: string | undefined,
   now: number,
