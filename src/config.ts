@@ -7,6 +7,11 @@ import { type CoreConfig, MAX_ACCESS_TOKEN_TTL_SECONDS } from './core/context.js
  */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+const hostName = z
+  .string()
+  .toLowerCase()
+  .regex(/^[a-z0-9.-]+(:\d{1,5})?$/, 'must be a host name, optionally with :port (e.g. api.sandbox.example.com)');
+
 const seconds = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const configSchema = z
@@ -24,6 +29,10 @@ const configSchema = z
       .optional(),
     /** FLEXGATE_ISSUER: the public base URL of this server; default http://localhost:<port>. */
     issuer: z.url({ protocol: /^https?$/ }).optional(),
+    /** FLEXGATE_SANDBOX_HOST: host name (optionally :port) on which the API serves sandbox tokens only. */
+    sandboxHost: hostName.optional(),
+    /** FLEXGATE_LIVE_HOST: host name (optionally :port) on which the API serves live tokens only. */
+    liveHost: hostName.optional(),
     /** FLEXGATE_DEMO: create a demo user and application on the first start. */
     demo: z.boolean().default(false),
     /** FLEXGATE_LOG_LEVEL */
@@ -65,6 +74,8 @@ const ENV_NAMES: Record<keyof ConfigInput, string> = {
   dataDir: 'FLEXGATE_DATA_DIR',
   databaseUrl: 'FLEXGATE_DATABASE_URL',
   issuer: 'FLEXGATE_ISSUER',
+  sandboxHost: 'FLEXGATE_SANDBOX_HOST',
+  liveHost: 'FLEXGATE_LIVE_HOST',
   demo: 'FLEXGATE_DEMO',
   logLevel: 'FLEXGATE_LOG_LEVEL',
   accessTokenTtl: 'FLEXGATE_ACCESS_TOKEN_TTL',
@@ -102,6 +113,9 @@ export function loadConfig(flags: Partial<ConfigInput>, env: NodeJS.ProcessEnv =
     throw new ConfigError(`invalid configuration: ${where}: ${issue?.message ?? 'invalid value'}`);
   }
   const options = parsed.data;
+  if (options.sandboxHost !== undefined && options.sandboxHost === options.liveHost) {
+    throw new ConfigError('invalid configuration: sandboxHost and liveHost must differ (one host per environment)');
+  }
   const issuer = normaliseIssuer(options.issuer ?? `http://localhost:${options.port}`);
   return Object.freeze({
     port: options.port,
@@ -120,6 +134,10 @@ export function loadConfig(flags: Partial<ConfigInput>, env: NodeJS.ProcessEnv =
       sessionTtlSeconds: options.sessionTtl,
       // Another process's change to a client (CLI rotate-secret, delete) shows within a second at most.
       clientCacheTtlMs: Math.min(options.syncIntervalMs, 1000),
+      environmentHosts: Object.freeze({
+        ...(options.sandboxHost === undefined ? {} : { sandbox: options.sandboxHost }),
+        ...(options.liveHost === undefined ? {} : { live: options.liveHost }),
+      }),
       clientTokenReuseSeconds: Math.min(options.ccTokenReuse, options.accessTokenTtl),
     }),
   });

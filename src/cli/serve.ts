@@ -9,6 +9,8 @@ interface ServeFlags extends StorageFlags {
   port?: string;
   host?: string;
   issuer?: string;
+  sandboxHost?: string;
+  liveHost?: string;
   demo?: boolean;
   logLevel?: string;
 }
@@ -22,6 +24,14 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--issuer <url>', 'public base URL (default http://localhost:<port>)').env('FLEXGATE_ISSUER'))
     // No .env() here: commander would read FLEXGATE_DEMO=false as true; config.ts parses the variable.
     .option('--demo', 'create a demo user and app on the first start (or FLEXGATE_DEMO=true)')
+    .addOption(
+      new Option('--sandbox-host <host>', 'host name on which the API accepts sandbox tokens only').env(
+        'FLEXGATE_SANDBOX_HOST',
+      ),
+    )
+    .addOption(
+      new Option('--live-host <host>', 'host name on which the API accepts live tokens only').env('FLEXGATE_LIVE_HOST'),
+    )
     .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent').env('FLEXGATE_LOG_LEVEL'));
   withStorageOptions(command).action(async (flags: ServeFlags) => {
     const config = loadConfig({
@@ -29,6 +39,8 @@ export function registerServe(program: Command): void {
       port: flags.port,
       host: flags.host,
       issuer: flags.issuer,
+      sandboxHost: flags.sandboxHost,
+      liveHost: flags.liveHost,
       demo: flags.demo,
       logLevel: flags.logLevel as never,
     });

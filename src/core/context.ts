@@ -1,5 +1,5 @@
 import type { ClientCache } from './client-cache.js';
-import type { Clock, PasswordHasher, Random, Storage } from './ports.js';
+import type { Clock, Environment, PasswordHasher, Random, Storage } from './ports.js';
 import type { AccessTokenService } from './tokens/access-token.js';
 import type { ClientTokenCache } from './tokens/client-token-cache.js';
 import type { KeyRing } from './tokens/keyring.js';
@@ -21,6 +21,11 @@ export interface CoreConfig {
   refreshTokenTtlSeconds: number;
   authorizationCodeTtlSeconds: number;
   sessionTtlSeconds: number;
+  /**
+   * The host names the API answers on per environment (e.g. api.sandbox.example.com, api.example.com). A
+   * token used on the other environment's host is rejected; with none configured, the token decides.
+   */
+  environmentHosts: Readonly<Partial<Record<Environment, string>>>;
   /** How long a client record may be served from memory before it is read again. */
   clientCacheTtlMs: number;
   /** For how many seconds after issuing a client-credentials token the same request gets it again. */

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { CoreContext } from '../core/context.js';
 import { OAuthError } from '../core/errors.js';
+import type { Environment } from '../core/ports.js';
 import { isSubset } from '../core/scopes.js';
 import type { AccessTokenClaims } from '../core/tokens/access-token.js';
 
@@ -19,7 +20,9 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
  * `requiredScopes` (RFC 6750 §3.1: 401 invalid_token, 403 insufficient_scope).
  */
 export function requireBearer(ctx: CoreContext, requiredScopes: readonly string[] = []): preHandlerHookHandler {
+  const hosts = Object.entries(ctx.config.environmentHosts) as [Environment, string][];
   const admit = (request: FastifyRequest, claims: AccessTokenClaims) => {
+    checkEnvironmentHost(hosts, request, claims.environment);
     if (!isSubset(requiredScopes, claims.scopes)) {
       const scope = requiredScopes.join(' ');
       throw new OAuthError('insufficient_scope', `This endpoint needs the scope: ${scope}`, { scope });
@@ -65,3 +68,28 @@ function bearerToken(request: FastifyRequest, reply: FastifyReply): string {
     detail: header === undefined ? 'no authorization header' : 'not a bearer authorization header',
   });
 }
+
+/**
+ * With per-environment host names configured, a token is only good on its own environment's host: a
+ * sandbox token sent to the live API (or the reverse) is refused, so it can never touch the other's data.
+ */
+function checkEnvironmentHost(
+  hosts: readonly [Environment, string][],
+  request: FastifyRequest,
+  tokenEnvironment: Environment,
+): void {
+  if (hosts.length === 0) return;
+  const requestHost = request.host.toLowerCase();
+  const requestHostname = request.hostname.toLowerCase();
+  const hostEnvironment = hosts.find(([, host]) => host === (host.includes(':') ? requestHost : requestHostname))?.[0];
+  if (hostEnvironment === undefined || hostEnvironment === tokenEnvironment) return;
+  const home = homeHost(hosts, tokenEnvironment);
+  throw new OAuthError(
+    'invalid_token',
+    `This is a ${tokenEnvironment} token and this is the ${hostEnvironment} API` +
+      (home === undefined ? '' : `: call ${home} instead`),
+  );
+}
+
+const homeHost = (hosts: readonly [Environment, string][], environment: Environment) =>
+  hosts.find(([candidate]) => candidate === environment)?.[1];

@@ -26,6 +26,11 @@ describe('loadConfig', () => {
     [{ issuer: 'ftp://x' }, /issuer/],
     [{ issuer: 'https://auth.example.com/?a=1' }, /must not have a query or fragment/],
     [{ codeTtl: 5 }, /codeTtl/],
+    [
+      { sandboxHost: 'https://api.example.com' },
+      /sandboxHost \(--sandbox-host or FLEXGATE_SANDBOX_HOST\): must be a host name/,
+    ],
+    [{ sandboxHost: 'api.example.com', liveHost: 'API.example.com' }, /sandboxHost and liveHost must differ/],
   ])('rejects %o with one line naming the option', (flags, message) => {
     expect(() => loadConfig(flags as never, {})).toThrow(ConfigError);
     try {
