@@ -1,8 +1,16 @@
 import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 
+/** What the header shows for a signed-in user. */
+export interface PortalNav {
+  username: string;
+  isAdmin: boolean;
+  /** For the logout form. */
+  csrfToken: string;
+}
+
 /** Renders a page to a complete HTML document. Preact escapes every interpolated value. */
-export function renderPage(title: string, body: ComponentChildren): string {
+export function renderPage(title: string, body: ComponentChildren, nav?: PortalNav): string {
   return `<!doctype html>${renderToString(
     <html lang="en">
       <head>
@@ -12,11 +20,33 @@ export function renderPage(title: string, body: ComponentChildren): string {
         <link rel="stylesheet" href="/assets/style.css" />
       </head>
       <body>
-        <header>Flexgate</header>
+        <header>
+          <a class="brand" href="/">
+            Flexgate
+          </a>
+          {nav === undefined ? null : <Navigation nav={nav} />}
+        </header>
         <main>{body}</main>
       </body>
     </html>,
   )}`;
+}
+
+function Navigation({ nav }: { nav: PortalNav }) {
+  return (
+    <nav aria-label="Main">
+      <a href="/developers/apps">Applications</a>
+      <a href="/account/apps">Connected apps</a>
+      <a href="/account">Account</a>
+      {nav.isAdmin ? <a href="/admin/apps">Admin</a> : null}
+      <form method="post" action="/logout" class="inline">
+        <input type="hidden" name="csrf_token" value={nav.csrfToken} />
+        <button class="link" type="submit">
+          Log out {nav.username}
+        </button>
+      </form>
+    </nav>
+  );
 }
 
 /** Hidden form fields, one per entry. */

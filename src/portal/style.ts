@@ -3,8 +3,18 @@ export const STYLESHEET = `
 :root { color-scheme: light dark; --accent: #2457d6; --danger: #b3261e; --muted: #667; --line: #ccd; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-header { padding: .75rem 1rem; border-bottom: 1px solid var(--line); font-weight: 600; }
-main { max-width: 28rem; margin: 2rem auto; padding: 0 1rem; }
+header { padding: .75rem 1rem; border-bottom: 1px solid var(--line); display: flex; flex-wrap: wrap; gap: .5rem 1.25rem; align-items: center; }
+header .brand { font-weight: 700; color: inherit; text-decoration: none; margin-right: auto; }
+nav { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; }
+nav a { color: var(--accent); }
+form.inline { display: inline; margin: 0; }
+button.link { border: 0; background: none; padding: 0; color: var(--accent); text-decoration: underline; cursor: pointer; }
+main.wide { max-width: 56rem; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+.field-error { color: var(--danger); margin: .25rem 0 0; font-size: .95em; }
+.secret { font-family: ui-monospace, monospace; word-break: break-all; background: rgba(127,127,127,.12); padding: .4rem; border-radius: .3rem; }
+main { max-width: 40rem; margin: 2rem auto; padding: 0 1rem; }
 h1 { font-size: 1.4rem; margin: 0 0 1rem; }
 label { display: block; margin: 1rem 0 .25rem; font-weight: 600; }
 input[type=text], input[type=password] { width: 100%; padding: .6rem; font: inherit; border: 1px solid var(--line); border-radius: .4rem; }

@@ -1,0 +1,68 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CoreContext } from '../core/context.js';
+import type { UserRecord } from '../core/ports.js';
+import { type ActiveSession, csrfTokenMatches } from '../core/sessions.js';
+import { errorPage } from '../portal/error-page.js';
+import type { PortalNav } from '../portal/layout.js';
+import { redirect, sendHtml } from './html.js';
+import { bodyParams } from './params.js';
+import { readSession } from './session-cookie.js';
+
+export interface SignedIn {
+  user: UserRecord;
+  session: ActiveSession;
+  /** What the page layout needs for its navigation (and the logout form's CSRF token). */
+  nav: PortalNav;
+}
+
+/** The signed-in user of a portal request, or undefined (for pages that work either way). */
+export async function currentUser(ctx: CoreContext, request: FastifyRequest): Promise<SignedIn | undefined> {
+  const session = await readSession(ctx, request);
+  if (session?.record.userId == null) return undefined;
+  const user = await ctx.storage.users.findById(session.record.userId);
+  if (user === undefined) return undefined;
+  return {
+    user,
+    session,
+    nav: { username: user.username, isAdmin: user.isAdmin, csrfToken: session.record.csrfToken },
+  };
+}
+
+/**
+ * For pages that need a signed-in user: the user, or undefined after redirecting the browser to the login
+ * page (which brings it back here afterwards).
+ */
+export async function requireUser(
+  ctx: CoreContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<SignedIn | undefined> {
+  const signedIn = await currentUser(ctx, request);
+  if (signedIn === undefined) {
+    const returnTo = request.method === 'GET' ? request.url : '/';
+    redirect(reply, `/login?${new URLSearchParams({ return_to: returnTo })}`);
+  }
+  return signedIn;
+}
+
+/**
+ * For every state-changing form: the signed-in user when the form's CSRF token matches the session's;
+ * otherwise a 403 page has been sent (or a login redirect) and nothing may change.
+ */
+export async function requireUserForm(
+  ctx: CoreContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<SignedIn | undefined> {
+  const signedIn = await requireUser(ctx, request, reply);
+  if (signedIn === undefined) return undefined;
+  if (!csrfTokenMatches(signedIn.session, bodyParams(request).csrf_token)) {
+    sendHtml(
+      reply,
+      403,
+      errorPage('Request refused', 'The form expired or did not come from this site. Reload the page and try again.'),
+    );
+    return undefined;
+  }
+  return signedIn;
+}
