@@ -50,6 +50,11 @@ const configSchema = z
      * client asking for the same scopes gets that token again (expires_in counts down); 0 turns it off.
      */
     ccTokenReuse: seconds(0, 3600).default(60),
+    /**
+     * FLEXGATE_LOGIN_DELAY: milliseconds per failed login (from the 3rd in a row) that a failed login's
+     * response is held back, at most 2 s; 0 turns the slow-down off (the lock-out stays).
+     */
+    loginDelayMs: z.coerce.number().int().min(0).max(2000).default(250),
     /** FLEXGATE_SYNC_INTERVAL: how often (ms) to pick up revocations and keys written by other processes. */
     syncIntervalMs: z.coerce.number().int().min(100).max(60_000).default(2000),
   })
@@ -84,6 +89,7 @@ const ENV_NAMES: Record<keyof ConfigInput, string> = {
   sessionTtl: 'FLEXGATE_SESSION_TTL',
   ccTokenReuse: 'FLEXGATE_CC_TOKEN_REUSE',
   syncIntervalMs: 'FLEXGATE_SYNC_INTERVAL',
+  loginDelayMs: 'FLEXGATE_LOGIN_DELAY',
 };
 
 export class ConfigError extends Error {
@@ -139,6 +145,7 @@ export function loadConfig(flags: Partial<ConfigInput>, env: NodeJS.ProcessEnv =
         ...(options.liveHost === undefined ? {} : { live: options.liveHost }),
       }),
       clientTokenReuseSeconds: Math.min(options.ccTokenReuse, options.accessTokenTtl),
+      loginDelayBaseMs: options.loginDelayMs,
     }),
   });
 }

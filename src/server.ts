@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { CoreContext } from './core/context.js';
+import { staleLoginAttemptsBefore } from './core/login-throttle.js';
 import { buildApp } from './http/app.js';
 import { createLogger } from './logger.js';
 import { openRuntime, type RuntimeOverrides } from './runtime.js';
@@ -61,6 +62,7 @@ function startBackgroundWork(ctx: CoreContext, config: Config, app: FastifyInsta
       ctx.storage.refreshTokens.deleteExpired(now),
       ctx.storage.sessions.deleteExpired(now),
       ctx.storage.revocations.deleteExpired(now),
+      ctx.storage.loginAttempts.deleteStale(staleLoginAttemptsBefore(now)),
     ]).catch((error: unknown) => app.log.warn({ err: error }, 'could not delete expired rows'));
   }, CLEANUP_INTERVAL_MS);
   sync.unref();

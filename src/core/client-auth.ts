@@ -53,6 +53,8 @@ export async function authenticateClient(
   }
   const client = await clients.findById(clientId);
   if (client === undefined) throw failure(`unknown client ${clientId}`);
+  // An admin disabled the client's application: it fails like an unknown client (RFC 6749 §5.2).
+  if (client.disabledAt !== null) throw failure(`client ${clientId} is disabled`);
 
   if (client.isPublic) {
     if (secret !== undefined && secret !== '') throw failure('a public client presented a secret');

@@ -15,6 +15,8 @@ export interface NewClientInput {
   grantTypes?: GrantType[];
   environment?: Environment;
   isPublic?: boolean;
+  /** The application this client is a credential of (the developer portal); none for the CLI. */
+  appId?: string;
 }
 
 export interface IssuedClient {
@@ -25,6 +27,16 @@ export interface IssuedClient {
 
 /** Registers a client. Confidential clients get a secret that is returned here and never again. */
 export async function createClient(ctx: CoreContext, input: NewClientInput): Promise<IssuedClient> {
+  const issued = prepareClient(ctx, input);
+  await ctx.storage.clients.create(issued.client);
+  return issued;
+}
+
+/**
+ * A validated client record with its new secret, not yet stored: for callers that store it in their own
+ * transaction (an application creates two at once). Throws InputError when the input is not acceptable.
+ */
+export function prepareClient(ctx: CoreContext, input: NewClientInput): IssuedClient {
   const isPublic = input.isPublic ?? false;
   const grantTypes = input.grantTypes ?? defaultGrantTypes(input, isPublic);
   const client: ClientRecord = {
@@ -39,12 +51,13 @@ export async function createClient(ctx: CoreContext, input: NewClientInput): Pro
     environment: input.environment ?? 'sandbox',
     isPublic,
     createdAt: ctx.clock.now(),
+    appId: input.appId ?? null,
+    disabledAt: null,
   };
   const problem = checkClient(client);
   if (problem !== undefined) throw new InputError(problem);
   const secret = isPublic ? undefined : newSecret(ctx);
   if (secret !== undefined) client.secretHash = hashSecret(secret);
-  await ctx.storage.clients.create(client);
   return { client, secret };
 }
 
@@ -54,7 +67,8 @@ function defaultGrantTypes(input: NewClientInput, isPublic: boolean): GrantType[
   return (input.redirectUris ?? []).length > 0 ? [...interactive, 'client_credentials'] : ['client_credentials'];
 }
 
-function checkClient(client: ClientRecord): string | undefined {
+/** What is wrong with a client's settings, or undefined. */
+export function checkClient(client: ClientRecord): string | undefined {
   if (client.name.length === 0 || client.name.length > 100) return 'The name must have 1-100 characters';
   const badGrant = client.grantTypes.find((grant) => !GRANT_TYPES.includes(grant));
   if (badGrant !== undefined) return `Unknown grant type ${badGrant} (known: ${GRANT_TYPES.join(', ')})`;
@@ -110,6 +124,10 @@ export async function deleteClient(ctx: CoreContext, clientId: string): Promise<
   const result = await ctx.storage.transaction(async (tx) => {
     const client = await tx.clients.findById(clientId);
     if (client === undefined) return false;
+    // An application always has both its credentials; it is deleted as a whole, from the portal.
+    if (client.appId !== null) {
+      throw new InputError(`Client ${clientId} belongs to an application: delete the application instead`);
+    }
     await tx.grants.revokeByClient(clientId, now);
     const deleted = await tx.clients.delete(clientId);
     // Last: on PostgreSQL the revocation insert takes a lock held until commit; taking it after the row

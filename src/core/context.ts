@@ -30,6 +30,8 @@ export interface CoreConfig {
   clientCacheTtlMs: number;
   /** For how many seconds after issuing a client-credentials token the same request gets it again. */
   clientTokenReuseSeconds: number;
+  /** Failed logins from the 3rd on are answered after this × (failures − 2) ms, at most 2 s; 0 in tests. */
+  loginDelayBaseMs: number;
 }
 
 /** Everything a grant or endpoint handler needs, passed explicitly (no globals, so tests can swap any part). */

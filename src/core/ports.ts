@@ -26,6 +26,23 @@ export interface ClientRecord {
   environment: Environment;
   isPublic: boolean;
   createdAt: number;
+  /** The application this client is one environment's credential of; null for a client made by the CLI. */
+  appId: string | null;
+  /** Set by an admin: a disabled client fails client authentication and its tokens are revoked. */
+  disabledAt: number | null;
+}
+
+/**
+ * An application of the developer portal: owned by one user, with exactly two credentials (clients linked by
+ * `appId`), one per environment. Redirect URIs, scopes and grant types are kept on both clients alike.
+ */
+export interface AppRecord {
+  id: string;
+  ownerId: string;
+  name: string;
+  description: string;
+  createdAt: number;
+  disabledAt: number | null;
 }
 
 export interface UserRecord {
@@ -119,6 +136,20 @@ export interface SessionRecord {
   expiresAt: number;
 }
 
+/** What failed logins are counted against: the username tried, or the client's address. */
+export type LoginAttemptKind = 'account' | 'address';
+
+/** Recent login failures for one username or address (see core/login-throttle.ts for the rules). */
+export interface LoginAttemptRecord {
+  kind: LoginAttemptKind;
+  key: string;
+  failures: number;
+  /** When the current run of failures began; failures before `windowStart` no longer count. */
+  firstFailureAt: number;
+  /** Logins are refused until then; null when not locked. */
+  lockedUntil: number | null;
+}
+
 export type ConsumeOutcome<T> = { outcome: 'consumed'; record: T } | { outcome: 'already_used'; record: T };
 
 export interface ClientRepository {
@@ -130,6 +161,28 @@ export interface ClientRepository {
     secret: { secretHash: string; previousSecretHash: string | null; previousSecretExpiresAt: number | null },
   ): Promise<boolean>;
   delete(id: string): Promise<boolean>;
+  /** The clients of one application, sandbox first. */
+  listByApp(appId: string): Promise<ClientRecord[]>;
+  /** Changes what an application's edit form changes; false when no such client. */
+  updateSettings(
+    id: string,
+    settings: Pick<ClientRecord, 'name' | 'redirectUris' | 'scopes' | 'grantTypes'>,
+  ): Promise<boolean>;
+  /** Sets (or with null, clears) `disabledAt`; false when no such client. */
+  setDisabled(id: string, disabledAt: number | null): Promise<boolean>;
+}
+
+export interface AppRepository {
+  create(app: AppRecord): Promise<void>;
+  findById(id: string): Promise<AppRecord | undefined>;
+  /** The user's applications, oldest first. */
+  listByOwner(ownerId: string): Promise<AppRecord[]>;
+  /** Every application, oldest first (the admin view). */
+  listAll(): Promise<AppRecord[]>;
+  update(id: string, changes: Pick<AppRecord, 'name' | 'description'>): Promise<boolean>;
+  /** Deletes the application and, by cascade, its clients and everything they hold. */
+  delete(id: string): Promise<boolean>;
+  setDisabled(id: string, disabledAt: number | null): Promise<boolean>;
 }
 
 export interface UserRepository {
@@ -138,6 +191,8 @@ export interface UserRepository {
   findById(id: string): Promise<UserRecord | undefined>;
   findByUsername(username: string): Promise<UserRecord | undefined>;
   count(): Promise<number>;
+  /** Replaces the password hash; false when no such user. */
+  updatePassword(id: string, passwordHash: string): Promise<boolean>;
 }
 
 export interface AuthorizationCodeRepository {
@@ -202,8 +257,26 @@ export interface SessionRepository {
   deleteExpired(before: number): Promise<number>;
 }
 
+export interface LoginAttemptRepository {
+  find(kind: LoginAttemptKind, key: string): Promise<LoginAttemptRecord | undefined>;
+  /**
+   * Atomically counts one failure and returns the updated record. A run that began before `windowStart`
+   * is forgotten: the count restarts at 1 from `now`.
+   */
+  recordFailure(kind: LoginAttemptKind, key: string, now: number, windowStart: number): Promise<LoginAttemptRecord>;
+  /** Locks the key until `until` and clears its failure count (a new run starts after the lock). */
+  lock(kind: LoginAttemptKind, key: string, until: number): Promise<void>;
+  /** Forgets the key (a successful login). */
+  reset(kind: LoginAttemptKind, key: string): Promise<void>;
+  /** Takes one failure back (an attempt counted in advance that succeeded); never below zero. */
+  forgive(kind: LoginAttemptKind, key: string): Promise<void>;
+  /** Deletes rows whose failure run began, and whose lock (if any) ended, before `before`. */
+  deleteStale(before: number): Promise<number>;
+}
+
 export interface Repositories {
   clients: ClientRepository;
+  apps: AppRepository;
   users: UserRepository;
   codes: AuthorizationCodeRepository;
   grants: GrantRepository;
@@ -212,6 +285,7 @@ export interface Repositories {
   keys: SigningKeyRepository;
   revocations: RevocationRepository;
   sessions: SessionRepository;
+  loginAttempts: LoginAttemptRepository;
 }
 
 export interface Storage extends Repositories {

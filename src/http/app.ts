@@ -5,7 +5,11 @@ import type { CoreContext } from '../core/context.js';
 import { OAuthError } from '../core/errors.js';
 import { STYLESHEET } from '../portal/style.js';
 import { handleError, sendOAuthError } from './errors.js';
+import { accountRoutes } from './routes/accounts.js';
 import { authorizeRoutes } from './routes/authorize.js';
+import { connectedAppsRoutes } from './routes/connected-apps.js';
+import { developerAppRoutes } from './routes/developer-apps.js';
+import { homeRoutes } from './routes/home.js';
 import { introspectionRoutes } from './routes/introspect.js';
 import { loginRoutes } from './routes/login.js';
 import { meRoutes } from './routes/me.js';
@@ -66,12 +70,15 @@ export async function buildApp(ctx: CoreContext, options: AppOptions): Promise<F
     });
     authorizeRoutes(pages, ctx);
     loginRoutes(pages, ctx);
+    accountRoutes(pages, ctx);
+    developerAppRoutes(pages, ctx);
+    connectedAppsRoutes(pages, ctx);
+    homeRoutes(pages, ctx);
   });
 
   app.get('/assets/style.css', async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
   );
-  app.get('/', async (_request, reply) => reply.redirect('/.well-known/oauth-authorization-server'));
   metadataRoutes(app, ctx);
   meRoutes(app, ctx);
   return app;

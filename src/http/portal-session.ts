@@ -6,6 +6,7 @@ import { errorPage } from '../portal/error-page.js';
 import type { PortalNav } from '../portal/layout.js';
 import { redirect, sendHtml } from './html.js';
 import { bodyParams } from './params.js';
+import { portalLinks } from './portal-links.js';
 import { readSession } from './session-cookie.js';
 
 export interface SignedIn {
@@ -24,7 +25,12 @@ export async function currentUser(ctx: CoreContext, request: FastifyRequest): Pr
   return {
     user,
     session,
-    nav: { username: user.username, isAdmin: user.isAdmin, csrfToken: session.record.csrfToken },
+    nav: {
+      username: user.username,
+      isAdmin: user.isAdmin,
+      csrfToken: session.record.csrfToken,
+      links: portalLinks(request.server, user.isAdmin),
+    },
   };
 }
 

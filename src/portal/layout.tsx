@@ -1,12 +1,19 @@
 import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 
+export interface NavLink {
+  href: string;
+  label: string;
+}
+
 /** What the header shows for a signed-in user. */
 export interface PortalNav {
   username: string;
   isAdmin: boolean;
   /** For the logout form. */
   csrfToken: string;
+  /** Only pages the server actually serves to this user, so the header never shows a dead link. */
+  links: readonly NavLink[];
 }
 
 /** Renders a page to a complete HTML document. Preact escapes every interpolated value. */
@@ -35,10 +42,9 @@ export function renderPage(title: string, body: ComponentChildren, nav?: PortalN
 function Navigation({ nav }: { nav: PortalNav }) {
   return (
     <nav aria-label="Main">
-      <a href="/developers/apps">Applications</a>
-      <a href="/account/apps">Connected apps</a>
-      <a href="/account">Account</a>
-      {nav.isAdmin ? <a href="/admin/apps">Admin</a> : null}
+      {nav.links.map((link) => (
+        <a href={link.href}>{link.label}</a>
+      ))}
       <form method="post" action="/logout" class="inline">
         <input type="hidden" name="csrf_token" value={nav.csrfToken} />
         <button class="link" type="submit">

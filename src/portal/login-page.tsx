@@ -39,6 +39,9 @@ export function loginPage({ csrfToken, returnTo, username, error }: LoginPagePro
           </button>
         </div>
       </form>
+      <p>
+        No account yet? <a href={`/signup?${new URLSearchParams({ return_to: returnTo })}`}>Sign up</a>
+      </p>
     </>,
   );
 }

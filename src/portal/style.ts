@@ -28,4 +28,16 @@ button.secondary { background: transparent; color: inherit; }
 ul.scopes { padding-left: 1.2rem; }
 ul.scopes li { margin: .4rem 0; }
 code { font-size: .9em; }
+p.hint { margin: 0 0 .25rem; font-size: .9em; }
+textarea, select { width: 100%; padding: .6rem; font: inherit; border: 1px solid var(--line); border-radius: .4rem; }
+fieldset { border: 1px solid var(--line); border-radius: .4rem; margin: 1rem 0 0; }
+label.check { font-weight: 400; margin: .4rem 0; }
+a.button { display: inline-block; padding: .6rem 1.2rem; border-radius: .4rem; border: 1px solid var(--accent); text-decoration: none; }
+a.button.primary { color: #fff; }
+button.danger { background: var(--danger); border-color: var(--danger); color: #fff; }
+.notice { border-left: 4px solid var(--accent); padding: .5rem .75rem; background: rgba(127,127,127,.08); }
+ul.apps { list-style: none; padding: 0; }
+li.card { border: 1px solid var(--line); border-radius: .5rem; padding: 1rem; margin: 0 0 1rem; }
+li.card h2 { font-size: 1.15rem; margin: 0 0 .5rem; }
+ul.links li { margin: .4rem 0; }
 `;

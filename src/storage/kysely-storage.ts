@@ -1,5 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import {
+  type AppRecord,
+  type AppRepository,
   type AuthorizationCodeRecord,
   type AuthorizationCodeRepository,
   type ClientRecord,
@@ -11,6 +13,9 @@ import {
   type GrantRecord,
   type GrantRepository,
   type GrantType,
+  type LoginAttemptKind,
+  type LoginAttemptRecord,
+  type LoginAttemptRepository,
   type RefreshTokenRecord,
   type RefreshTokenRepository,
   type Repositories,
@@ -27,11 +32,13 @@ import {
   type UserRepository,
 } from '../core/ports.js';
 import type {
+  AppsTable,
   AuthorizationCodesTable,
   ClientsTable,
   ConsentsTable,
   Database,
   GrantsTable,
+  LoginAttemptsTable,
   RefreshTokensTable,
   SessionsTable,
   SigningKeysTable,
@@ -91,6 +98,19 @@ function toClient(row: ClientsTable): ClientRecord {
     environment: row.environment as Environment,
     isPublic: row.is_public === 1,
     createdAt: row.created_at,
+    appId: row.app_id,
+    disabledAt: row.disabled_at,
+  };
+}
+
+function toApp(row: AppsTable): AppRecord {
+  return {
+    id: row.id,
+    ownerId: row.owner_id,
+    name: row.name,
+    description: row.description,
+    createdAt: row.created_at,
+    disabledAt: row.disabled_at,
   };
 }
 
@@ -165,6 +185,16 @@ function toSigningKey(row: SigningKeysTable): SigningKeyRecord {
   };
 }
 
+function toLoginAttempt(row: LoginAttemptsTable): LoginAttemptRecord {
+  return {
+    kind: row.kind as LoginAttemptKind,
+    key: row.key,
+    failures: row.failures,
+    firstFailureAt: row.first_failure_at,
+    lockedUntil: row.locked_until,
+  };
+}
+
 function toSession(row: SessionsTable): SessionRecord {
   return {
     idHash: row.id_hash,
@@ -202,6 +232,8 @@ function clientRepository({ db }: Context): ClientRepository {
             environment: client.environment,
             is_public: bool(client.isPublic),
             created_at: client.createdAt,
+            app_id: client.appId,
+            disabled_at: client.disabledAt,
           })
           .execute(),
       );
@@ -234,6 +266,105 @@ function clientRepository({ db }: Context): ClientRepository {
       const result = await db.deleteFrom('clients').where('id', '=', id).executeTakeFirst();
       return result.numDeletedRows > 0n;
     },
+
+    async listByApp(appId) {
+      // 'live' > 'sandbox', so descending puts sandbox first.
+      const rows = await db
+        .selectFrom('clients')
+        .selectAll()
+        .where('app_id', '=', appId)
+        .orderBy('environment', 'desc')
+        .orderBy('id')
+        .execute();
+      return rows.map(toClient);
+    },
+
+    async updateSettings(id, settings) {
+      const result = await db
+        .updateTable('clients')
+        .set({
+          name: settings.name,
+          redirect_uris: json(settings.redirectUris),
+          scopes: json(settings.scopes),
+          grant_types: json(settings.grantTypes),
+        })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    async setDisabled(id, disabledAt) {
+      const result = await db
+        .updateTable('clients')
+        .set({ disabled_at: disabledAt })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+  };
+}
+
+function appRepository({ db }: Context): AppRepository {
+  return {
+    async create(app) {
+      await write(
+        db
+          .insertInto('apps')
+          .values({
+            id: app.id,
+            owner_id: app.ownerId,
+            name: app.name,
+            description: app.description,
+            created_at: app.createdAt,
+            disabled_at: app.disabledAt,
+          })
+          .execute(),
+      );
+    },
+
+    async findById(id) {
+      const row = await db.selectFrom('apps').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toApp(row);
+    },
+
+    async listByOwner(ownerId) {
+      const rows = await db
+        .selectFrom('apps')
+        .selectAll()
+        .where('owner_id', '=', ownerId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toApp);
+    },
+
+    async listAll() {
+      const rows = await db.selectFrom('apps').selectAll().orderBy('created_at').orderBy('id').execute();
+      return rows.map(toApp);
+    },
+
+    async update(id, changes) {
+      const result = await db
+        .updateTable('apps')
+        .set({ name: changes.name, description: changes.description })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    async delete(id) {
+      const result = await db.deleteFrom('apps').where('id', '=', id).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    },
+
+    async setDisabled(id, disabledAt) {
+      const result = await db
+        .updateTable('apps')
+        .set({ disabled_at: disabledAt })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
   };
 }
 
@@ -262,6 +393,15 @@ function userRepository({ db }: Context): UserRepository {
     async findByUsername(username) {
       const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
       return row && toUser(row);
+    },
+
+    async updatePassword(id, passwordHash) {
+      const result = await db
+        .updateTable('users')
+        .set({ password_hash: passwordHash })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
     },
 
     async count() {
@@ -651,9 +791,73 @@ function sessionRepository({ db }: Context): SessionRepository {
   };
 }
 
+function loginAttemptRepository({ db }: Context): LoginAttemptRepository {
+  return {
+    async find(kind, key) {
+      const row = await db
+        .selectFrom('login_attempts')
+        .selectAll()
+        .where('kind', '=', kind)
+        .where('key', '=', key)
+        .executeTakeFirst();
+      return row && toLoginAttempt(row);
+    },
+
+    async recordFailure(kind, key, now, windowStart) {
+      // One upsert, so concurrent failures (on any instance) each count: both databases serialise writers
+      // on the row. Column references in DO UPDATE are the stored row's values, qualified for PostgreSQL.
+      const expired = sql<boolean>`login_attempts.first_failure_at < ${windowStart}`;
+      const row = await db
+        .insertInto('login_attempts')
+        .values({ kind, key, failures: 1, first_failure_at: now, locked_until: null })
+        .onConflict((oc) =>
+          oc.columns(['kind', 'key']).doUpdateSet({
+            failures: sql<number>`case when ${expired} then 1 else login_attempts.failures + 1 end`,
+            first_failure_at: sql<number>`case when ${expired} then ${now} else login_attempts.first_failure_at end`,
+          }),
+        )
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toLoginAttempt(row);
+    },
+
+    async lock(kind, key, until) {
+      await db
+        .updateTable('login_attempts')
+        .set({ locked_until: until, failures: 0 })
+        .where('kind', '=', kind)
+        .where('key', '=', key)
+        .execute();
+    },
+
+    async reset(kind, key) {
+      await db.deleteFrom('login_attempts').where('kind', '=', kind).where('key', '=', key).execute();
+    },
+
+    async forgive(kind, key) {
+      await db
+        .updateTable('login_attempts')
+        .set({ failures: sql<number>`case when failures > 0 then failures - 1 else 0 end` })
+        .where('kind', '=', kind)
+        .where('key', '=', key)
+        .execute();
+    },
+
+    async deleteStale(before) {
+      const result = await db
+        .deleteFrom('login_attempts')
+        .where('first_failure_at', '<', before)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', before)]))
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
 function createRepositories(context: Context): Repositories {
   return {
     clients: clientRepository(context),
+    apps: appRepository(context),
     users: userRepository(context),
     codes: codeRepository(context),
     grants: grantRepository(context),
@@ -662,6 +866,7 @@ function createRepositories(context: Context): Repositories {
     keys: signingKeyRepository(context),
     revocations: revocationRepository(context),
     sessions: sessionRepository(context),
+    loginAttempts: loginAttemptRepository(context),
   };
 }
 
@@ -676,6 +881,7 @@ function createRepositories(context: Context): Repositories {
  */
 export class KyselyStorage implements Storage {
   readonly clients: ClientRepository;
+  readonly apps: AppRepository;
   readonly users: UserRepository;
   readonly codes: AuthorizationCodeRepository;
   readonly grants: GrantRepository;
@@ -684,6 +890,7 @@ export class KyselyStorage implements Storage {
   readonly keys: SigningKeyRepository;
   readonly revocations: RevocationRepository;
   readonly sessions: SessionRepository;
+  readonly loginAttempts: LoginAttemptRepository;
 
   #closing: Promise<void> | undefined;
 
@@ -693,6 +900,7 @@ export class KyselyStorage implements Storage {
   ) {
     const repositories = createRepositories({ db, dialect, inTransaction: false });
     this.clients = repositories.clients;
+    this.apps = repositories.apps;
     this.users = repositories.users;
     this.codes = repositories.codes;
     this.grants = repositories.grants;
@@ -701,6 +909,7 @@ export class KyselyStorage implements Storage {
     this.keys = repositories.keys;
     this.revocations = repositories.revocations;
     this.sessions = repositories.sessions;
+    this.loginAttempts = repositories.loginAttempts;
   }
 
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {

@@ -28,6 +28,17 @@ export interface ClientsTable {
   environment: string;
   is_public: IntBoolean;
   created_at: EpochMillis;
+  app_id: string | null;
+  disabled_at: EpochMillis | null;
+}
+
+export interface AppsTable {
+  id: string;
+  owner_id: string;
+  name: string;
+  description: string;
+  created_at: EpochMillis;
+  disabled_at: EpochMillis | null;
 }
 
 export interface UsersTable {
@@ -105,8 +116,17 @@ export interface SessionsTable {
   expires_at: EpochMillis;
 }
 
+export interface LoginAttemptsTable {
+  kind: string;
+  key: string;
+  failures: number;
+  first_failure_at: EpochMillis;
+  locked_until: EpochMillis | null;
+}
+
 export interface Database {
   clients: ClientsTable;
+  apps: AppsTable;
   users: UsersTable;
   authorization_codes: AuthorizationCodesTable;
   grants: GrantsTable;
@@ -115,6 +135,7 @@ export interface Database {
   signing_keys: SigningKeysTable;
   revocations: RevocationsTable;
   sessions: SessionsTable;
+  login_attempts: LoginAttemptsTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

@@ -60,6 +60,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       issuer: baseUrl,
       dataDir,
       logLevel: 'silent',
+      // Failed logins answer at once (the slow-down is tested on its own); the lock-out still applies.
+      loginDelayMs: 0,
       ...(dialect === 'postgres' ? { databaseUrl: TEST_DATABASE_URL } : {}),
       ...options.config,
     },

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type AppRecord,
   type AuthorizationCodeRecord,
   type ClientRecord,
   type GrantRecord,
@@ -19,6 +20,7 @@ import {
   UniqueViolationError,
   type UserRecord,
 } from '../../src/core/ports.js';
+import { migrations } from '../../src/storage/migrations/index.js';
 import { describeDatabase, type OpenStorageOptions, openStorage, StorageOpenError } from '../../src/storage/open.js';
 
 const PG_URL = process.env.FLEXGATE_TEST_DATABASE_URL;
@@ -144,6 +146,8 @@ for (const dialect of dialects) {
         environment: 'live',
         isPublic: false,
         createdAt: T0,
+        appId: null,
+        disabledAt: null,
         ...overrides,
       };
     }
@@ -232,7 +236,10 @@ for (const dialect of dialects) {
         const logger = { info: (obj: object, msg: string) => logs.push({ obj, msg }) };
 
         const first = await harness.open({ ...options, logger });
-        expect(logs).toEqual([{ obj: { migrations: ['0001_initial'] }, msg: 'database migrated' }]);
+        // Every migration, in order (several engineers add migrations; the list is the registry's).
+        const all = Object.keys(migrations(harness.name));
+        expect(all.slice(0, 2)).toEqual(['0001_initial', '0002_apps']);
+        expect(logs).toEqual([{ obj: { migrations: all }, msg: 'database migrated' }]);
         const client = aClient();
         await first.clients.create(client);
         await first.close();
@@ -356,6 +363,111 @@ for (const dialect of dialects) {
       });
     });
 
+    /* ----- apps ----- */
+
+    function anApp(owner: UserRecord, overrides: Partial<AppRecord> = {}): AppRecord {
+      return {
+        id: uid('app'),
+        ownerId: owner.id,
+        name: 'Shop “sync” ✓',
+        description: 'Keeps <the> shop & stock in sync',
+        createdAt: T0,
+        disabledAt: null,
+        ...overrides,
+      };
+    }
+
+    /** An app with its sandbox and live clients, owned by a new user. */
+    async function anAppWithClients() {
+      const owner = aUser();
+      await storage.users.create(owner);
+      const app = anApp(owner);
+      await storage.apps.create(app);
+      const live = aClient({ appId: app.id, environment: 'live' });
+      const sandbox = aClient({ appId: app.id, environment: 'sandbox' });
+      await storage.clients.create(live);
+      await storage.clients.create(sandbox);
+      return { owner, app, sandbox, live };
+    }
+
+    describe('apps', () => {
+      it('creates an app and finds it by id', async () => {
+        const { app } = await anAppWithClients();
+        expect(await storage.apps.findById(app.id)).toEqual(app);
+        expect(await storage.apps.findById('no-such-app')).toBeUndefined();
+      });
+
+      it('rejects a duplicate id with UniqueViolationError', async () => {
+        const { app } = await anAppWithClients();
+        await expect(storage.apps.create({ ...app, name: 'other' })).rejects.toBeInstanceOf(UniqueViolationError);
+      });
+
+      it('lists an owner’s apps oldest first, and every app for listAll', async () => {
+        const { storage: s } = await fresh();
+        const [alice, bob] = [aUser(), aUser()];
+        await s.users.create(alice);
+        await s.users.create(bob);
+        const later = anApp(alice, { createdAt: T0 + 2 });
+        const earlier = anApp(alice, { createdAt: T0 + 1 });
+        const bobs = anApp(bob, { createdAt: T0 + 3 });
+        for (const app of [later, earlier, bobs]) await s.apps.create(app);
+        expect(await s.apps.listByOwner(alice.id)).toEqual([earlier, later]);
+        expect(await s.apps.listByOwner(bob.id)).toEqual([bobs]);
+        expect(await s.apps.listAll()).toEqual([earlier, later, bobs]);
+      });
+
+      it('updates name and description, and sets and clears disabledAt', async () => {
+        const { app } = await anAppWithClients();
+        expect(await storage.apps.update(app.id, { name: 'New', description: '' })).toBe(true);
+        expect(await storage.apps.setDisabled(app.id, T0 + 7)).toBe(true);
+        expect(await storage.apps.findById(app.id)).toEqual({
+          ...app,
+          name: 'New',
+          description: '',
+          disabledAt: T0 + 7,
+        });
+        expect(await storage.apps.setDisabled(app.id, null)).toBe(true);
+        expect((await storage.apps.findById(app.id))?.disabledAt).toBeNull();
+        expect(await storage.apps.update('no-such-app', { name: 'x', description: '' })).toBe(false);
+        expect(await storage.apps.setDisabled('no-such-app', T0)).toBe(false);
+      });
+
+      it('lists the clients of an app, sandbox first', async () => {
+        const { app, sandbox, live } = await anAppWithClients();
+        expect(await storage.clients.listByApp(app.id)).toEqual([sandbox, live]);
+        expect(await storage.clients.listByApp('no-such-app')).toEqual([]);
+      });
+
+      it('updates a client’s settings and disabledAt', async () => {
+        const { sandbox } = await anAppWithClients();
+        const settings = {
+          name: 'Renamed',
+          redirectUris: ['https://new.example/cb'],
+          scopes: ['accounts:read'],
+          grantTypes: ['client_credentials' as const],
+        };
+        expect(await storage.clients.updateSettings(sandbox.id, settings)).toBe(true);
+        expect(await storage.clients.setDisabled(sandbox.id, T0 + 9)).toBe(true);
+        expect(await storage.clients.findById(sandbox.id)).toEqual({ ...sandbox, ...settings, disabledAt: T0 + 9 });
+        expect(await storage.clients.setDisabled(sandbox.id, null)).toBe(true);
+        expect((await storage.clients.findById(sandbox.id))?.disabledAt).toBeNull();
+        expect(await storage.clients.updateSettings('no-such-client', settings)).toBe(false);
+        expect(await storage.clients.setDisabled('no-such-client', T0)).toBe(false);
+      });
+
+      it('deletes an app, cascading to its clients and their grants', async () => {
+        const { app, sandbox, live } = await anAppWithClients();
+        const grant = aGrant(sandbox, null);
+        await storage.grants.create(grant);
+        expect(await storage.apps.delete(app.id)).toBe(true);
+        expect(await storage.apps.findById(app.id)).toBeUndefined();
+        expect(await storage.clients.findById(sandbox.id)).toBeUndefined();
+        expect(await storage.clients.findById(live.id)).toBeUndefined();
+        expect(await storage.grants.findById(grant.id)).toBeUndefined();
+        expect(await storage.apps.delete(app.id)).toBe(false);
+      });
+    });
+
     /* ----- users ----- */
 
     describe('users', () => {
@@ -390,6 +502,18 @@ for (const dialect of dialects) {
         await s.users.create(aUser());
         await s.users.create(aUser());
         expect(await s.users.count()).toBe(2);
+      });
+
+      it('replaces the password hash of one user only', async () => {
+        const user = aUser();
+        const other = aUser();
+        await storage.users.create(user);
+        await storage.users.create(other);
+        const newHash = '$argon2id$v=19$m=19456,t=2,p=1$bmV3$bmV3aGFzaA';
+        expect(await storage.users.updatePassword(user.id, newHash)).toBe(true);
+        expect(await storage.users.findById(user.id)).toEqual({ ...user, passwordHash: newHash });
+        expect(await storage.users.findById(other.id)).toEqual(other);
+        expect(await storage.users.updatePassword('no-such-user', newHash)).toBe(false);
       });
     });
 
@@ -809,6 +933,71 @@ for (const dialect of dialects) {
         const session = aSession(null);
         await storage.sessions.create(session);
         await expect(storage.sessions.create(session)).rejects.toBeInstanceOf(UniqueViolationError);
+      });
+    });
+
+    /* ----- login attempts ----- */
+
+    describe('loginAttempts', () => {
+      const WINDOW = 15 * MINUTE;
+
+      it('counts failures per (kind, key) and returns the updated record', async () => {
+        const key = uid('alice');
+        expect(await storage.loginAttempts.find('account', key)).toBeUndefined();
+        const first = await storage.loginAttempts.recordFailure('account', key, T0, T0 - WINDOW);
+        expect(first).toEqual({ kind: 'account', key, failures: 1, firstFailureAt: T0, lockedUntil: null });
+        const second = await storage.loginAttempts.recordFailure('account', key, T0 + MINUTE, T0 + MINUTE - WINDOW);
+        expect(second).toEqual({ ...first, failures: 2 });
+        // The same key of the other kind is a separate counter.
+        expect((await storage.loginAttempts.recordFailure('address', key, T0, T0 - WINDOW)).failures).toBe(1);
+        expect(await storage.loginAttempts.find('account', key)).toEqual(second);
+      });
+
+      it('starts a new run when the first failure is older than the window', async () => {
+        const key = uid('10.0.0.1');
+        await storage.loginAttempts.recordFailure('address', key, T0, T0 - WINDOW);
+        await storage.loginAttempts.recordFailure('address', key, T0 + 1, T0 + 1 - WINDOW);
+        const later = T0 + WINDOW + 1;
+        const restarted = await storage.loginAttempts.recordFailure('address', key, later, later - WINDOW);
+        expect(restarted).toMatchObject({ failures: 1, firstFailureAt: later });
+      });
+
+      it('counts every one of 20 concurrent failures', async () => {
+        const key = uid('burst');
+        await Promise.all(
+          Array.from({ length: 20 }, () => storage.loginAttempts.recordFailure('account', key, T0, T0 - WINDOW)),
+        );
+        expect((await storage.loginAttempts.find('account', key))?.failures).toBe(20);
+      });
+
+      it('forgives one failure at a time, never below zero', async () => {
+        const key = uid('10.0.0.2');
+        await storage.loginAttempts.recordFailure('address', key, T0, T0 - WINDOW);
+        await storage.loginAttempts.recordFailure('address', key, T0, T0 - WINDOW);
+        await storage.loginAttempts.forgive('address', key);
+        expect((await storage.loginAttempts.find('address', key))?.failures).toBe(1);
+        await storage.loginAttempts.forgive('address', key);
+        await storage.loginAttempts.forgive('address', key);
+        expect((await storage.loginAttempts.find('address', key))?.failures).toBe(0);
+        await storage.loginAttempts.forgive('address', uid('absent'));
+      });
+
+      it('locks (clearing the count), resets, and deletes stale rows', async () => {
+        const { storage: s } = await fresh();
+        await s.loginAttempts.recordFailure('account', 'bob', T0, T0 - WINDOW);
+        await s.loginAttempts.lock('account', 'bob', T0 + WINDOW);
+        expect(await s.loginAttempts.find('account', 'bob')).toMatchObject({ failures: 0, lockedUntil: T0 + WINDOW });
+        await s.loginAttempts.reset('account', 'bob');
+        expect(await s.loginAttempts.find('account', 'bob')).toBeUndefined();
+
+        await s.loginAttempts.recordFailure('address', 'old', T0 - HOUR, T0 - HOUR - WINDOW);
+        await s.loginAttempts.recordFailure('address', 'locked', T0 - HOUR, T0 - HOUR - WINDOW);
+        await s.loginAttempts.lock('address', 'locked', T0 + WINDOW);
+        await s.loginAttempts.recordFailure('address', 'recent', T0, T0 - WINDOW);
+        expect(await s.loginAttempts.deleteStale(T0 - MINUTE)).toBe(1);
+        expect(await s.loginAttempts.find('address', 'old')).toBeUndefined();
+        expect(await s.loginAttempts.find('address', 'locked')).toBeDefined();
+        expect(await s.loginAttempts.find('address', 'recent')).toBeDefined();
       });
     });
 

@@ -51,7 +51,8 @@ export async function validateAuthorizationRequest(
     return pageError('The redirect_uri parameter is required');
   }
   const client = await ctx.storage.clients.findById(clientId);
-  if (client === undefined) return pageError('The client_id is not registered');
+  // A disabled client is treated as unregistered: no new authorizations for an app an admin switched off.
+  if (client === undefined || client.disabledAt !== null) return pageError('The client_id is not registered');
   // Exact string comparison: no prefix, path, port, scheme or case leeway (RFC 9700 §4.1.1).
   if (!client.redirectUris.includes(redirectUri)) {
     return pageError('The redirect_uri is not registered for this client');

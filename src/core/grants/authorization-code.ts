@@ -71,6 +71,12 @@ async function redeem(
   }
   const problem = checkCode(record, redirectUri, verifier, now);
   if (problem !== undefined) return fail(problem);
+  // Every code comes with a consent given no later than the code. Without one, or with one given after it,
+  // the user revoked the app (Connected apps) while the code was in flight: it must not bring access back.
+  const consent = await tx.consents.find(record.userId, client.id);
+  if (consent === undefined || consent.grantedAt > record.createdAt) {
+    return fail('The user revoked access for this application', 'consent revoked after the code was issued');
+  }
 
   const grantId = ctx.random.token(16);
   await tx.grants.create({

@@ -1,32 +1,16 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import type { CoreContext } from '../../core/context.js';
+import { lockedMessage, loginFailed, loginSucceeded, startLoginAttempt } from '../../core/login-throttle.js';
 import { csrfTokenMatches, endSession, replaceSession, verifyPassword } from '../../core/sessions.js';
 import { errorPage } from '../../portal/error-page.js';
 import { loginPage } from '../../portal/login-page.js';
 import { redirect, sendHtml } from '../html.js';
 import { bodyParams, formField, queryParams } from '../params.js';
+import { safeReturnTo } from '../return-to.js';
 import { clearSessionCookie, ensureSession, readSession, setSessionCookie } from '../session-cookie.js';
 
 const MAX_FIELD_LENGTH = 1024;
-const LOCAL_ORIGIN = 'http://flexgate.invalid';
-
-/**
- * Only local paths are accepted as a post-login destination, so the login form cannot be used as an open
- * redirector ("//evil.example" and "/\\evil.example" are other hosts to a browser, and so is
- * "/\t/evil.example": browsers drop tabs and newlines from URLs). Control characters are refused outright;
- * what is left must resolve to this origin.
- */
-function safeReturnTo(value: string | undefined): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rejects.
-  if (value === undefined || !value.startsWith('/') || /[\x00-\x1f\x7f]/.test(value)) return '/';
-  try {
-    const url = new URL(value, LOCAL_ORIGIN);
-    // Rebuilt from the parsed URL: percent-encoded, so it is always a valid Location header.
-    return url.origin === LOCAL_ORIGIN ? `${url.pathname}${url.search}` : '/';
-  } catch {
-    return '/';
-  }
-}
 
 export function loginRoutes(app: FastifyInstance, ctx: CoreContext): void {
   app.get('/login', async (request, reply) => {
@@ -48,11 +32,25 @@ export function loginRoutes(app: FastifyInstance, ctx: CoreContext): void {
     const username = formField(params, 'username')?.slice(0, MAX_FIELD_LENGTH) ?? '';
     const password = formField(params, 'password')?.slice(0, MAX_FIELD_LENGTH) ?? '';
     const returnTo = safeReturnTo(formField(params, 'return_to'));
+    const csrfToken = session?.record.csrfToken ?? '';
+    // A locked account or address is refused before the password is looked at (see core/login-throttle.ts).
+    const gate = await startLoginAttempt(ctx, { username, address: request.ip });
+    if (gate.locked) {
+      void reply.header('retry-after', String(Math.ceil(gate.retryAfterMs / 1000)));
+      return sendHtml(
+        reply,
+        429,
+        loginPage({ csrfToken, returnTo, username, error: lockedMessage(gate.retryAfterMs) }),
+      );
+    }
+
     const user = username === '' || password === '' ? undefined : await verifyPassword(ctx, username, password);
     if (user === undefined) {
-      const csrfToken = session?.record.csrfToken ?? '';
+      const { delayMs } = await loginFailed(ctx, gate.ticket);
+      if (delayMs > 0) await sleep(delayMs);
       return sendHtml(reply, 401, loginPage({ csrfToken, returnTo, username, error: 'Wrong username or password.' }));
     }
+    await loginSucceeded(ctx, gate.ticket);
     const signedIn = await replaceSession(ctx, session, user.id);
     setSessionCookie(ctx, reply, signedIn);
     return redirect(reply, returnTo);

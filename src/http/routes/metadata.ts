@@ -2,11 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { CoreContext } from '../../core/context.js';
 import { authorizationServerMetadata, ENDPOINT_PATHS } from '../../core/endpoints/metadata.js';
 
+/** RFC 8414 §3: served at /.well-known/oauth-authorization-server (+ the issuer's path, if it has one). */
+export const metadataPath = (issuer: string): string =>
+  `/.well-known/oauth-authorization-server${new URL(issuer).pathname.replace(/\/$/, '')}`;
+
 export function metadataRoutes(app: FastifyInstance, ctx: CoreContext): void {
   const metadata = authorizationServerMetadata(ctx.config);
-  // RFC 8414 §3: served at /.well-known/oauth-authorization-server (+ the issuer's path, if it has one).
-  const issuerPath = new URL(ctx.config.issuer).pathname.replace(/\/$/, '');
-  app.get(`/.well-known/oauth-authorization-server${issuerPath}`, async (_request, reply) =>
+  app.get(metadataPath(ctx.config.issuer), async (_request, reply) =>
     reply.header('cache-control', 'public, max-age=300').send(metadata),
   );
   app.get(ENDPOINT_PATHS.jwks, async (_request, reply) =>

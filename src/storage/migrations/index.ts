@@ -1,6 +1,8 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { SqlDialect } from '../schema.js';
 import { initialMigration } from './0001_initial.js';
+import { appsMigration } from './0002_apps.js';
+import { loginAttemptsMigration } from './0003_login_attempts.js';
 
 /**
  * Every migration, in order, keyed by name. Written in code and listed here (no directory scanning), so
@@ -9,6 +11,8 @@ import { initialMigration } from './0001_initial.js';
 export function migrations(dialect: SqlDialect): Record<string, Migration> {
   return {
     '0001_initial': initialMigration(dialect),
+    '0002_apps': appsMigration(),
+    '0003_login_attempts': loginAttemptsMigration(),
   };
 }
 

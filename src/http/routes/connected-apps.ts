@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import {
+  type ConnectedApp,
+  ConnectedAppNotFoundError,
+  listConnectedApps,
+  revokeConnectedApp,
+} from '../../core/connected-apps.js';
+import type { CoreContext } from '../../core/context.js';
+import { connectedAppsPage } from '../../portal/connected-apps-page.js';
+import { errorPage } from '../../portal/error-page.js';
+import { redirect, sendHtml } from '../html.js';
+import { formField, queryParams } from '../params.js';
+import { requireUser, requireUserForm } from '../portal-session.js';
+
+/**
+ * GET /account/apps lists the apps the user has allowed; POST /account/apps/:clientId/revoke takes one
+ * back and returns to the list (303, so a reload does not post again) with a confirmation.
+ */
+export function connectedAppsRoutes(app: FastifyInstance, ctx: CoreContext): void {
+  app.get('/account/apps', async (request, reply) => {
+    const signedIn = await requireUser(ctx, request, reply);
+    if (signedIn === undefined) return reply;
+    const apps = await listConnectedApps(ctx, signedIn.user.id);
+    const revokedName = await revokedAppName(ctx, formField(queryParams(request), 'revoked'), apps);
+    return sendHtml(reply, 200, connectedAppsPage({ apps, nav: signedIn.nav, revokedName }));
+  });
+
+  app.post<{ Params: { clientId: string } }>('/account/apps/:clientId/revoke', async (request, reply) => {
+    const signedIn = await requireUserForm(ctx, request, reply);
+    if (signedIn === undefined) return reply;
+    const { clientId } = request.params;
+    try {
+      await revokeConnectedApp(ctx, signedIn.user.id, clientId);
+    } catch (error) {
+      if (!(error instanceof ConnectedAppNotFoundError)) throw error;
+      // The same answer whether the app does not exist or another user connected it: nothing to learn here.
+      return sendHtml(reply, 404, errorPage('Not found', 'This app is not connected to your account.'));
+    }
+    return redirect(reply, `/account/apps?${new URLSearchParams({ revoked: clientId })}`);
+  });
+}
+
+/**
+ * The confirmation names the app only if it exists and is no longer connected, so a crafted link cannot
+ * make the page claim that an app still listed was revoked, nor print text of the link's choosing.
+ */
+async function revokedAppName(
+  ctx: CoreContext,
+  clientId: string | undefined,
+  apps: ConnectedApp[],
+): Promise<string | undefined> {
+  if (clientId === undefined || clientId === '' || apps.some((app) => app.clientId === clientId)) return undefined;
+  return (await ctx.storage.clients.findById(clientId))?.name;
+}

@@ -1,0 +1,216 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  type AppInput,
+  AppInputError,
+  AppNotFoundError,
+  createApp,
+  deleteApp,
+  disableApp,
+  getApp,
+  isGracePeriod,
+  listAllApps,
+  listMyApps,
+  rotateAppSecret,
+  updateApp,
+} from '../../core/apps.js';
+import type { CoreContext } from '../../core/context.js';
+import type { RawParams } from '../../core/params.js';
+import { ENVIRONMENTS, type Environment } from '../../core/ports.js';
+import { adminAppsPage, appFormPage, appListPage, appPage, deleteAppPage } from '../../portal/developer-apps.js';
+import { errorPage } from '../../portal/error-page.js';
+import { redirect, sendHtml } from '../html.js';
+import { bodyParams, formField } from '../params.js';
+import { requireUser, requireUserForm } from '../portal-session.js';
+
+const EMPTY_INPUT: AppInput = {
+  name: '',
+  description: '',
+  redirectUris: [],
+  scopes: [],
+  grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
+};
+
+/** Every value of a repeatable form field (checkboxes arrive once or as an array). */
+function listField(params: RawParams, name: string): string[] {
+  const value = params[name];
+  if (value === undefined) return [];
+  return typeof value === 'string' ? [value] : [...value];
+}
+
+/** The application form as typed; validation is the core's (it reports per field). */
+function appInputFrom(params: RawParams): AppInput {
+  return {
+    name: formField(params, 'name') ?? '',
+    description: formField(params, 'description') ?? '',
+    redirectUris: (formField(params, 'redirect_uris') ?? '')
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line !== ''),
+    scopes: listField(params, 'scopes'),
+    grantTypes: listField(params, 'grant_types'),
+  };
+}
+
+/**
+ * The app id of the URL. Ids are base64url; anything else cannot exist, and is not sent to the database
+ * (PostgreSQL rejects a NUL byte in text with an error, not a miss).
+ */
+const appIdOf = (request: FastifyRequest) => {
+  const { id } = request.params as { id: string };
+  return /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : '';
+};
+
+/** The same answer for "no such app" and "not yours", so an id tells nothing about other developers' apps. */
+const notFound = (reply: FastifyReply) =>
+  sendHtml(reply, 404, errorPage('Not found', 'There is no such application, or it is not yours.'));
+
+/** Runs `work`, turning AppNotFoundError into the 404 page. */
+async function orNotFound(reply: FastifyReply, work: () => Promise<unknown>): Promise<unknown> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof AppNotFoundError) return notFound(reply);
+    throw error;
+  }
+}
+
+const isEnvironment = (value: string | undefined): value is Environment =>
+  value !== undefined && (ENVIRONMENTS as readonly string[]).includes(value);
+
+export function developerAppRoutes(app: FastifyInstance, ctx: CoreContext): void {
+  app.get('/developers/apps', async (request, reply) => {
+    const signedIn = await requireUser(ctx, request, reply);
+    if (signedIn === undefined) return reply;
+    return sendHtml(reply, 200, appListPage(signedIn.nav, await listMyApps(ctx, signedIn.user)));
+  });
+
+  app.get('/developers/apps/new', async (request, reply) => {
+    const signedIn = await requireUser(ctx, request, reply);
+    if (signedIn === undefined) return reply;
+    return sendHtml(reply, 200, appFormPage({ nav: signedIn.nav, values: EMPTY_INPUT }));
+  });
+
+  app.post('/developers/apps/new', async (request, reply) => {
+    const signedIn = await requireUserForm(ctx, request, reply);
+    if (signedIn === undefined) return reply;
+    const values = appInputFrom(bodyParams(request));
+    try {
+      const created = await createApp(ctx, signedIn.user, values);
+      // The secrets go into this response only (no redirect): never into a URL, a cookie or storage.
+      return sendHtml(
+        reply,
+        201,
+        appPage({
+          nav: signedIn.nav,
+          app: created,
+          secrets: created.secrets,
+          notice: 'Application created.',
+          now: ctx.clock.now(),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof AppInputError)) throw error;
+      return sendHtml(reply, 400, appFormPage({ nav: signedIn.nav, values, errors: error.fields }));
+    }
+  });
+
+  app.get('/developers/apps/:id', async (request, reply) => {
+    const signedIn = await requireUser(ctx, request, reply);
+    if (signedIn === undefined) return reply;
+    return orNotFound(reply, async () => {
+      const found = await getApp(ctx, signedIn.user, appIdOf(request));
+      return sendHtml(reply, 200, appPage({ nav: signedIn.nav, app: found, now: ctx.clock.now() }));
+    });
+  });
+
+  app.get('/developers/apps/:id/edit', async (request, reply) => {
+    const signedIn = await requireUser(ctx, request, reply);
+    if (signedIn === undefined) return reply;
+    return orNotFound(reply, async () => {
+      const { app: record, sandbox } = await getApp(ctx, signedIn.user, appIdOf(request));
+      const values: AppInput = {
+        name: record.name,
+        description: record.description,
+        redirectUris: sandbox.redirectUris,
+        scopes: sandbox.scopes,
+        grantTypes: sandbox.grantTypes,
+      };
+      return sendHtml(reply, 200, appFormPage({ nav: signedIn.nav, appId: record.id, values }));
+    });
+  });
+
+  app.post('/developers/apps/:id/edit', async (request, reply) => {
+    const signedIn = await requireUserForm(ctx, request, reply);
+    if (signedIn === undefined) return reply;
+    const appId = appIdOf(request);
+    const values = appInputFrom(bodyParams(request));
+    return orNotFound(reply, async () => {
+      try {
+        await updateApp(ctx, signedIn.user, appId, values);
+        return redirect(reply, `/developers/apps/${encodeURIComponent(appId)}`);
+      } catch (error) {
+        // updateApp checks ownership first: a stranger's invalid form gets the 404, not field errors.
+        if (!(error instanceof AppInputError)) throw error;
+        return sendHtml(reply, 400, appFormPage({ nav: signedIn.nav, appId, values, errors: error.fields }));
+      }
+    });
+  });
+
+  app.post('/developers/apps/:id/rotate', async (request, reply) => {
+    const signedIn = await requireUserForm(ctx, request, reply);
+    if (signedIn === undefined) return reply;
+    const appId = appIdOf(request);
+    const params = bodyParams(request);
+    const environment = formField(params, 'environment');
+    const grace = formField(params, 'grace') ?? '';
+    return orNotFound(reply, async () => {
+      const current = await getApp(ctx, signedIn.user, appId);
+      if (!isEnvironment(environment) || !isGracePeriod(grace)) {
+        const notice = 'Choose an environment and a grace period from the lists.';
+        return sendHtml(reply, 400, appPage({ nav: signedIn.nav, app: current, notice, now: ctx.clock.now() }));
+      }
+      const secret = await rotateAppSecret(ctx, signedIn.user, appId, environment, grace);
+      const rotated = await getApp(ctx, signedIn.user, appId);
+      const notice = `New ${environment} secret issued.`;
+      const secrets = { [environment]: secret };
+      return sendHtml(reply, 200, appPage({ nav: signedIn.nav, app: rotated, secrets, notice, now: ctx.clock.now() }));
+    });
+  });
+
+  app.get('/developers/apps/:id/delete', async (request, reply) => {
+    const signedIn = await requireUser(ctx, request, reply);
+    if (signedIn === undefined) return reply;
+    return orNotFound(reply, async () => {
+      const { app: record } = await getApp(ctx, signedIn.user, appIdOf(request));
+      return sendHtml(reply, 200, deleteAppPage(signedIn.nav, record));
+    });
+  });
+
+  app.post('/developers/apps/:id/delete', async (request, reply) => {
+    const signedIn = await requireUserForm(ctx, request, reply);
+    if (signedIn === undefined) return reply;
+    return orNotFound(reply, async () => {
+      await deleteApp(ctx, signedIn.user, appIdOf(request));
+      return redirect(reply, '/developers/apps');
+    });
+  });
+
+  /* ----- admin: 404 for everyone else, so the page's existence is not advertised ----- */
+
+  app.get('/admin/apps', async (request, reply) => {
+    const signedIn = await requireUser(ctx, request, reply);
+    if (signedIn === undefined) return reply;
+    return orNotFound(reply, async () =>
+      sendHtml(reply, 200, adminAppsPage(signedIn.nav, await listAllApps(ctx, signedIn.user))),
+    );
+  });
+
+  app.post('/admin/apps/:id/disable', async (request, reply) => {
+    const signedIn = await requireUserForm(ctx, request, reply);
+    if (signedIn === undefined) return reply;
+    return orNotFound(reply, async () => {
+      await disableApp(ctx, signedIn.user, appIdOf(request));
+      return redirect(reply, '/admin/apps');
+    });
+  });
+}

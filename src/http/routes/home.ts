@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify';
+import type { CoreContext } from '../../core/context.js';
+import { ENDPOINT_PATHS } from '../../core/endpoints/metadata.js';
+import { homePage } from '../../portal/home-page.js';
+import { sendHtml } from '../html.js';
+import { servesPage } from '../portal-links.js';
+import { currentUser } from '../portal-session.js';
+import { metadataPath } from './metadata.js';
+
+/**
+ * GET /: what Flexgate is and where to go next. Links are checked against the router when the page is
+ * rendered, so a page another module does not register (yet) is never linked.
+ */
+export function homeRoutes(app: FastifyInstance, ctx: CoreContext): void {
+  app.get('/', async (request, reply) => {
+    const discovery = {
+      origin: new URL(ctx.config.issuer).origin,
+      metadataPath: metadataPath(ctx.config.issuer),
+      jwksPath: ENDPOINT_PATHS.jwks,
+    };
+    const signedIn = await currentUser(ctx, request);
+    if (signedIn !== undefined) return sendHtml(reply, 200, homePage({ signedIn: true, nav: signedIn.nav, discovery }));
+    const signUpPath = servesPage(request.server, '/signup') ? '/signup' : undefined;
+    return sendHtml(reply, 200, homePage({ signedIn: false, loginPath: '/login', signUpPath, discovery }));
+  });
+}
