@@ -66,11 +66,14 @@ export function registerServe(program: Command): void {
     );
     log.info(
       {
+        portal: `${config.core.issuer}/`,
+        applications: `${config.core.issuer}/developers/apps`,
         metadata: `${config.core.issuer}/.well-known/oauth-authorization-server`,
-        login: `${config.core.issuer}/login`,
       },
-      'Authorization server metadata and login page',
+      'Developer portal and authorization server metadata',
     );
+    // For the person at the terminal: where to go next (the JSON lines above are for log collectors).
+    process.stdout.write(`\nFlexgate portal: ${config.core.issuer}/  (sign up, then Applications)\n`);
     // Printed, not logged: the demo secrets must be shown once, and logs never carry secrets.
     if (seed !== undefined) process.stdout.write(`\n${describeDemoSeed(seed, config.core.issuer)}\n\n`);
   });
