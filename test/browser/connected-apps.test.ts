@@ -1,10 +1,14 @@
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium, SCREENSHOT_DIR } from '../helpers/chromium.js';
+import {
+  type AppCallback,
+  chromiumAvailable,
+  launchChromium,
+  SCREENSHOT_DIR,
+  startAppCallback,
+} from '../helpers/chromium.js';
 import { refresh } from '../helpers/oauth-client.js';
-import { freePort } from '../helpers/ports.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const PASSWORD = 'a long browser password';
@@ -16,23 +20,21 @@ const PASSWORD = 'a long browser password';
 describe.runIf(chromiumAvailable())('connected apps in Chromium', () => {
   let server: TestServer;
   let browser: Browser;
-  let callback: Server;
+  let callback: AppCallback;
   let callbackUri: string;
   let client: { clientId: string; clientSecret: string | undefined };
 
   beforeAll(async () => {
     server = await startTestServer();
     await server.createUser('dana', PASSWORD);
-    const port = await freePort();
-    callbackUri = `http://127.0.0.1:${port}/callback`;
-    callback = createServer((_request, response) => response.end('app callback'));
-    await new Promise<void>((resolve) => callback.listen(port, '127.0.0.1', resolve));
+    callback = await startAppCallback();
+    callbackUri = callback.uri;
     client = await server.createClient({ name: 'Revocable App', redirectUris: [callbackUri] });
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => callback?.close(resolve));
+    await callback?.close();
     await server?.close();
   });
 

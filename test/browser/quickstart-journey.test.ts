@@ -1,10 +1,14 @@
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium, SCREENSHOT_DIR } from '../helpers/chromium.js';
+import {
+  type AppCallback,
+  chromiumAvailable,
+  launchChromium,
+  SCREENSHOT_DIR,
+  startAppCallback,
+} from '../helpers/chromium.js';
 import { clientCredentialsToken } from '../helpers/developer-apps.js';
-import { freePort } from '../helpers/ports.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const HOUR = 3_600_000;
@@ -17,20 +21,18 @@ const HOUR = 3_600_000;
 describe.runIf(chromiumAvailable())('the seeds quickstart through the portal, in Chromium', () => {
   let server: TestServer;
   let browser: Browser;
-  let callback: Server;
+  let callback: AppCallback;
   let callbackUri: string;
 
   beforeAll(async () => {
     server = await startTestServer();
     browser = await launchChromium();
-    const port = await freePort();
-    callbackUri = `http://127.0.0.1:${port}/callback`;
-    callback = createServer((_request, response) => response.end('the app received the code'));
-    await new Promise<void>((resolve) => callback.listen(port, '127.0.0.1', resolve));
+    callback = await startAppCallback();
+    callbackUri = callback.uri;
   });
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => callback?.close(resolve));
+    await callback?.close();
     await server?.close();
   });
 
