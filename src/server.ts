@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { CoreContext } from './core/context.js';
-import { staleLoginAttemptsBefore } from './core/login-throttle.js';
+import { purgeExpired } from './core/maintenance.js';
 import { buildApp } from './http/app.js';
 import { createLogger } from './logger.js';
 import { openRuntime, type RuntimeOverrides } from './runtime.js';
@@ -56,14 +56,7 @@ function startBackgroundWork(ctx: CoreContext, config: Config, app: FastifyInsta
     );
   }, config.syncIntervalMs);
   const cleanup = setInterval(() => {
-    const now = ctx.clock.now();
-    Promise.all([
-      ctx.storage.codes.deleteExpired(now),
-      ctx.storage.refreshTokens.deleteExpired(now),
-      ctx.storage.sessions.deleteExpired(now),
-      ctx.storage.revocations.deleteExpired(now),
-      ctx.storage.loginAttempts.deleteStale(staleLoginAttemptsBefore(now)),
-    ]).catch((error: unknown) => app.log.warn({ err: error }, 'could not delete expired rows'));
+    purgeExpired(ctx).catch((error: unknown) => app.log.warn({ err: error }, 'could not delete expired rows'));
   }, CLEANUP_INTERVAL_MS);
   sync.unref();
   cleanup.unref();

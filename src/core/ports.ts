@@ -216,6 +216,8 @@ export interface GrantRepository {
   revokeByClient(clientId: string, now: number): Promise<string[]>;
   /** Revokes every grant of this user for this client; returns their ids. */
   revokeByUserAndClient(userId: string, clientId: string, now: number): Promise<string[]>;
+  /** Deletes grants revoked before `before` (their refresh tokens go with them); returns how many. */
+  deleteRevokedBefore(before: number): Promise<number>;
 }
 
 export interface RefreshTokenRepository {

@@ -538,6 +538,11 @@ function grantRepository({ db }: Context): GrantRepository {
         .execute();
       return rows.map((r) => r.id).sort();
     },
+
+    async deleteRevokedBefore(before) {
+      const result = await db.deleteFrom('grants').where('revoked_at', '<', before).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
   };
 }
 

@@ -679,6 +679,22 @@ for (const dialect of dialects) {
         }
         expect(await storage.grants.revokeByUserAndClient(user.id, client.id, T0 + 4)).toEqual([]);
       });
+
+      it('deletes grants revoked before a time, with their refresh tokens, and nothing else', async () => {
+        const { token, grant } = await aGrantWithToken();
+        await storage.grants.revoke(grant.id, T0 + 10);
+        const { client, user } = await clientAndUser();
+        const later = aGrant(client, user, { revokedAt: T0 + 30 });
+        const live = aGrant(client, user);
+        for (const g of [later, live]) await storage.grants.create(g);
+
+        // Other tests share this database: count at least ours, then check ours one by one.
+        expect(await storage.grants.deleteRevokedBefore(T0 + 20)).toBeGreaterThanOrEqual(1);
+        expect(await storage.grants.findById(grant.id)).toBeUndefined();
+        expect(await storage.refreshTokens.findByHash(token.tokenHash)).toBeUndefined();
+        expect(await storage.grants.findById(later.id)).toBeDefined();
+        expect(await storage.grants.findById(live.id)).toBeDefined();
+      });
     });
 
     /* ----- refresh tokens ----- */

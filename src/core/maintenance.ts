@@ -1,0 +1,19 @@
+import { type CoreContext, MAX_ACCESS_TOKEN_TTL_SECONDS } from './context.js';
+import { staleLoginAttemptsBefore } from './login-throttle.js';
+
+/**
+ * Deletes what nothing can use any more: expired codes, refresh tokens, sessions and revocations, login
+ * counters past every rule's window, and grants revoked longer ago than any access token can live (their
+ * refresh tokens go with them).
+ */
+export async function purgeExpired(ctx: CoreContext): Promise<void> {
+  const now = ctx.clock.now();
+  await Promise.all([
+    ctx.storage.codes.deleteExpired(now),
+    ctx.storage.refreshTokens.deleteExpired(now),
+    ctx.storage.sessions.deleteExpired(now),
+    ctx.storage.revocations.deleteExpired(now),
+    ctx.storage.loginAttempts.deleteStale(staleLoginAttemptsBefore(now)),
+    ctx.storage.grants.deleteRevokedBefore(now - MAX_ACCESS_TOKEN_TTL_SECONDS * 1000),
+  ]);
+}
