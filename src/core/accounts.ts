@@ -72,8 +72,12 @@ export async function changePassword(
     }
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  await ctx.storage.users.updatePassword(user.id, await ctx.passwords.hash(input.password));
-  await ctx.storage.sessions.deleteByUser(user.id);
+  const passwordHash = await ctx.passwords.hash(input.password);
+  // One transaction: a new password must never be saved while an old (maybe stolen) session survives.
+  await ctx.storage.transaction(async (tx) => {
+    await tx.users.updatePassword(user.id, passwordHash);
+    await tx.sessions.deleteByUser(user.id);
+  });
   return { ok: true, value: undefined };
 }
 

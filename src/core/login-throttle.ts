@@ -78,7 +78,12 @@ export async function startLoginAttempt(ctx: CoreContext, attempt: LoginAttempt)
   const runs: AttemptTicket['runs'] = [];
   for (const [kind, key] of keys) {
     const rule = LOGIN_RULES[kind];
-    const { failures } = await ctx.storage.loginAttempts.recordFailure(kind, key, now, now - rule.windowMs);
+    const recorded = await ctx.storage.loginAttempts.recordFailure(kind, key, now, now - rule.windowMs);
+    // A parallel attempt may have locked the key between the check above and this count.
+    if (recorded.lockedUntil !== null && recorded.lockedUntil > now) {
+      return { locked: true, retryAfterMs: recorded.lockedUntil - now };
+    }
+    const { failures } = recorded;
     // Beyond the limit: parallel attempts used up the run before any of them was answered.
     if (failures > rule.maxFailures) {
       await ctx.storage.loginAttempts.lock(kind, key, now + rule.lockMs);

@@ -25,6 +25,14 @@ export interface AppOptions {
 const isFormEncoded = (contentType: string | undefined) =>
   contentType !== undefined && /^application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType);
 
+/** True when a parsed query, form or path holds a NUL character anywhere (values may be arrays). */
+function containsNul(values: unknown): boolean {
+  if (typeof values === 'string') return values.includes('\u0000');
+  if (Array.isArray(values)) return values.some(containsNul);
+  if (values !== null && typeof values === 'object') return Object.values(values).some(containsNul);
+  return false;
+}
+
 const notFormEncoded = () =>
   new OAuthError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded', { status: 400 });
 
@@ -42,6 +50,16 @@ export async function buildApp(ctx: CoreContext, options: AppOptions): Promise<F
   });
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
   app.setErrorHandler(handleError);
+  // No Flexgate parameter may hold a NUL byte, and PostgreSQL refuses one in text (an error, not a mismatch):
+  // refused here, once, before any route or query sees it.
+  app.addHook('preValidation', (request, _reply, done) => {
+    const hasNul = [request.params, request.query, request.body].some(containsNul);
+    done(
+      hasNul
+        ? new OAuthError('invalid_request', 'Parameters must not contain NUL characters', { status: 400 })
+        : undefined,
+    );
+  });
   app.setNotFoundHandler((request, reply) =>
     sendOAuthError(
       reply,

@@ -12,7 +12,10 @@ export function safeReturnTo(value: string | undefined): string {
   try {
     const url = new URL(value, LOCAL_ORIGIN);
     // Rebuilt from the parsed URL: percent-encoded, so it is always a valid Location header.
-    return url.origin === LOCAL_ORIGIN ? `${url.pathname}${url.search}` : '/';
+    // Dot segments resolve away ("/..//evil.example" becomes "//evil.example"), so the normalised path is
+    // checked again: a leading "//" is another host to the browser.
+    const sameOrigin = url.origin === LOCAL_ORIGIN && !url.pathname.startsWith('//');
+    return sameOrigin ? `${url.pathname}${url.search}` : '/';
   } catch {
     return '/';
   }

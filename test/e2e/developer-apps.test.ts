@@ -163,8 +163,11 @@ describe.each(testDialects())('developer portal: applications (%s)', (dialect) =
       { csrf_token },
       { csrf_token, name: '   ', redirect_uris: 'not a uri' },
       { csrf_token, name: 'n', redirect_uris: `https://a.example/${'p'.repeat(3000)}` },
+      { csrf_token, name: 'n', scopes: 'admin:everything', grant_types: 'password' },
+    ];
+    // PostgreSQL refuses NUL in text: such input is refused before any route (400), never a database error.
+    const withNul: Record<string, string>[] = [
       { csrf_token, name: 'n', scopes: '\u0000', grant_types: 'password' },
-      // PostgreSQL refuses NUL in text: these must be field errors, not a database error.
       { csrf_token, name: 'a\u0000b', scopes: 'read:news', grant_types: 'client_credentials' },
       { csrf_token, name: 'n', description: 'x\u0000', scopes: 'read:news', grant_types: 'client_credentials' },
       {
@@ -175,6 +178,9 @@ describe.each(testDialects())('developer portal: applications (%s)', (dialect) =
         grant_types: 'client_credentials',
       },
     ];
+    for (const body of withNul) {
+      expect((await fx.browser.post('/developers/apps/new', body)).status).toBe(400);
+    }
     for (const body of cases) {
       const response = await fx.browser.post('/developers/apps/new', body);
       expect(response.status).toBe(400);
@@ -182,10 +188,11 @@ describe.each(testDialects())('developer portal: applications (%s)', (dialect) =
     }
   });
 
-  it('answers 404, never 500, for app ids that cannot exist', async () => {
-    for (const id of ['%00', 'a%00b', 'x'.repeat(100), '..%2F..', 'no-such-app']) {
+  it('answers 404, never 500, for app ids that cannot exist (400 for a NUL character)', async () => {
+    for (const id of ['x'.repeat(100), '..%2F..', 'no-such-app']) {
       expect((await fx.browser.get(`/developers/apps/${id}`)).status, id.slice(0, 20)).toBe(404);
     }
+    for (const id of ['%00', 'a%00b']) expect((await fx.browser.get(`/developers/apps/${id}`)).status).toBe(400);
   });
 
   it('edits an app: both environments get the new settings', async () => {

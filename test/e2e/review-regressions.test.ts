@@ -121,3 +121,44 @@ describe('security review regressions', () => {
     expect(metadata.token_endpoint_auth_methods_supported).toContain('none');
   });
 });
+
+describe('second security review regressions', () => {
+  let fx: Fixture;
+  beforeAll(async () => {
+    fx = await startFixture();
+  });
+  afterAll(() => fx.server.close());
+
+  // Before: dot segments resolved "/..//evil.example" to "//evil.example", another host to a browser.
+  it.each(['/..//evil.example', '/.//evil.example', '/a/..//evil.example', '/%2e%2e//evil.example'])(
+    'return_to %s never leaves this origin after login',
+    async (returnTo) => {
+      const browser = new Browser(fx.baseUrl);
+      const form = await browser.get(`/login?${new URLSearchParams({ return_to: returnTo })}`);
+      expect(hiddenFields(form.html).return_to).toBe('/');
+      const result = await browser.post('/login', {
+        ...hiddenFields(form.html),
+        return_to: returnTo,
+        username: fx.user.username,
+        password: TEST_PASSWORD,
+      });
+      expect(result.status).toBe(303);
+      expect(result.location?.origin).toBe(new URL(fx.baseUrl).origin);
+      expect(result.location?.pathname).toBe('/');
+    },
+  );
+
+  // Before: PostgreSQL raised an error on a NUL byte in a text comparison (a 500).
+  it('refuses NUL characters in any parameter with 400', async () => {
+    const browser = new Browser(fx.baseUrl);
+    const form = await browser.get('/login');
+    const login = await browser.post('/login', { ...hiddenFields(form.html), username: 'a\u0000b', password: 'x' });
+    expect(login.status).toBe(400);
+    expect((await fetch(`${fx.baseUrl}/account/apps?revoked=a%00b`, { redirect: 'manual' })).status).toBe(400);
+    const token = await fetch(`${fx.baseUrl}/oauth/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'a\u0000b', client_secret: 'x' }),
+    });
+    expect(token.status).toBe(400);
+  });
+});
