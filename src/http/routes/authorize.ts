@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { CoreContext } from '../../core/context.js';
 import {
   type AuthorizationRequest,
@@ -14,7 +14,7 @@ import { consentPage } from '../../portal/consent-page.js';
 import { errorPage } from '../../portal/error-page.js';
 import { redirect, sendHtml } from '../html.js';
 import { bodyParams, formField, queryParams } from '../params.js';
-import { readSession } from '../session-cookie.js';
+import { currentUser } from '../portal-session.js';
 
 /**
  * GET /oauth/authorize validates the request, sends the user to log in if needed, then either redirects at
@@ -25,18 +25,19 @@ export function authorizeRoutes(app: FastifyInstance, ctx: CoreContext): void {
   app.get('/oauth/authorize', async (request, reply) => {
     const validated = await validate(ctx, queryParams(request), reply);
     if (validated === undefined) return reply;
-    const user = await signedInUser(ctx, request);
-    if (user === undefined) return redirect(reply, `/login?${new URLSearchParams({ return_to: request.url })}`);
+    const signedIn = await currentUser(ctx, request);
+    if (signedIn === undefined) return redirect(reply, `/login?${new URLSearchParams({ return_to: request.url })}`);
+    const { user, session } = signedIn;
     if (!(await needsConsent(ctx, user.id, validated))) {
       return redirect(reply, await approveAuthorization(ctx, user.id, validated));
     }
-    return showConsent(reply, validated, user.username, user.session);
+    return showConsent(reply, validated, user.username, session);
   });
 
   app.post('/oauth/authorize', async (request, reply) => {
     const params = bodyParams(request);
-    const user = await signedInUser(ctx, request);
-    if (user === undefined || !csrfTokenMatches(user.session, params.csrf_token)) {
+    const signedIn = await currentUser(ctx, request);
+    if (signedIn === undefined || !csrfTokenMatches(signedIn.session, params.csrf_token)) {
       return sendHtml(
         reply,
         403,
@@ -49,7 +50,7 @@ export function authorizeRoutes(app: FastifyInstance, ctx: CoreContext): void {
     const validated = await validate(ctx, params, reply);
     if (validated === undefined) return reply;
     const decision = formField(params, 'decision');
-    if (decision === 'allow') return redirect(reply, await approveAuthorization(ctx, user.id, validated));
+    if (decision === 'allow') return redirect(reply, await approveAuthorization(ctx, signedIn.user.id, validated));
     if (decision === 'deny') return redirect(reply, denyAuthorization(ctx, validated));
     return sendHtml(reply, 400, errorPage('Request refused', 'Choose Allow or Deny.'));
   });
@@ -69,13 +70,6 @@ async function validate(
     sendHtml(reply, 400, errorPage('This authorization request is invalid', result.error.description));
   }
   return undefined;
-}
-
-async function signedInUser(ctx: CoreContext, request: FastifyRequest) {
-  const session = await readSession(ctx, request);
-  if (session?.record.userId == null) return undefined;
-  const user = await ctx.storage.users.findById(session.record.userId);
-  return user === undefined ? undefined : { id: user.id, username: user.username, session };
 }
 
 function showConsent(
