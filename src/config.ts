@@ -57,6 +57,17 @@ const configSchema = z
     loginDelayMs: z.coerce.number().int().min(0).max(2000).default(250),
     /** FLEXGATE_SYNC_INTERVAL: how often (ms) to pick up revocations and keys written by other processes. */
     syncIntervalMs: z.coerce.number().int().min(100).max(60_000).default(2000),
+    /**
+     * FLEXGATE_REDIS_URL: a redis:// or rediss:// URL; API rate limits are then counted in Redis and shared by
+     * every instance using it (otherwise each process counts on its own).
+     */
+    redisUrl: z
+      .url({ protocol: /^rediss?$/, hostname: /^.+$/, error: 'must be a redis:// or rediss:// URL' })
+      .optional(),
+    /** FLEXGATE_RATE_LIMIT: API requests per window per client (or per address without a token); 0 turns it off. */
+    rateLimit: z.coerce.number().int().min(0).max(1_000_000).default(600),
+    /** FLEXGATE_RATE_LIMIT_WINDOW: length in seconds of the rate-limit window. */
+    rateLimitWindow: seconds(1, 3600).default(60),
   })
   .strict();
 
@@ -70,6 +81,9 @@ export interface Config {
   readonly demo: boolean;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly syncIntervalMs: number;
+  readonly redisUrl: string | undefined;
+  /** API rate limit: `limit` requests per `windowSeconds` per client; limit 0 is off. */
+  readonly rateLimit: Readonly<{ limit: number; windowSeconds: number }>;
   readonly core: Readonly<CoreConfig>;
 }
 
@@ -90,6 +104,9 @@ const ENV_NAMES: Record<keyof ConfigInput, string> = {
   ccTokenReuse: 'FLEXGATE_CC_TOKEN_REUSE',
   syncIntervalMs: 'FLEXGATE_SYNC_INTERVAL',
   loginDelayMs: 'FLEXGATE_LOGIN_DELAY',
+  redisUrl: 'FLEXGATE_REDIS_URL',
+  rateLimit: 'FLEXGATE_RATE_LIMIT',
+  rateLimitWindow: 'FLEXGATE_RATE_LIMIT_WINDOW',
 };
 
 export class ConfigError extends Error {
@@ -131,6 +148,8 @@ export function loadConfig(flags: Partial<ConfigInput>, env: NodeJS.ProcessEnv =
     demo: options.demo,
     logLevel: options.logLevel,
     syncIntervalMs: options.syncIntervalMs,
+    redisUrl: options.redisUrl,
+    rateLimit: Object.freeze({ limit: options.rateLimit, windowSeconds: options.rateLimitWindow }),
     core: Object.freeze({
       issuer,
       audience: `${issuer}/api`,

@@ -1,7 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { logTransport } from './adapters/log-transport.js';
+import { createRateLimiter } from './adapters/rate-limit.js';
 import type { Config } from './config.js';
 import type { CoreContext } from './core/context.js';
 import { purgeExpired } from './core/maintenance.js';
+import type { RateLimiter } from './core/rate-limit.js';
+import { MessageWorker } from './core/resources/message-worker.js';
 import { buildApp } from './http/app.js';
 import { createLogger } from './logger.js';
 import { openRuntime, type RuntimeOverrides } from './runtime.js';
@@ -11,10 +15,16 @@ export interface RunningServer {
   ctx: CoreContext;
   /** Where the server listens (the bound address; the public URL is the issuer). */
   url: string;
+  rateLimiter: RateLimiter;
+  /** Moves messages along their lifecycle; tests call `runOnce()` to step it. */
+  messageWorker: MessageWorker;
   close(): Promise<void>;
 }
 
 const CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
+const MESSAGE_WORKER_INTERVAL_MS = 1000;
+/** The log transport "delivers" this long after sending, so the sent state is visible for a moment. */
+const MESSAGE_DELIVERY_DELAY_MS = 2000;
 
 /** The composition root: config → storage → core → HTTP → listen, plus the background sync. */
 export async function startServer(
@@ -25,8 +35,24 @@ export async function startServer(
   const logger = overrides.logger ?? (config.logLevel === 'silent' ? false : createLogger(config.logLevel));
   const { logger: _ignored, ...runtimeOverrides } = overrides;
   const ctx = await openRuntime(config, { ...runtimeOverrides, ...(logger === false ? {} : { logger }) });
-  const app = await buildApp(ctx, { logger });
-  const timers = startBackgroundWork(ctx, config, app);
+  let rateLimiter: RateLimiter;
+  try {
+    rateLimiter = await createRateLimiter({
+      redisUrl: config.redisUrl,
+      ...config.rateLimit,
+      clock: ctx.clock,
+      onRedisError: (error) => (logger === false ? undefined : logger.warn({ err: error }, 'Redis rate limiter error')),
+    });
+  } catch (error) {
+    await ctx.storage.close();
+    throw error;
+  }
+  const app = await buildApp(ctx, { logger, rateLimiter });
+  const messageWorker = new MessageWorker(ctx.storage, ctx.clock, logTransport(logger === false ? undefined : logger), {
+    deliveryDelayMs: MESSAGE_DELIVERY_DELAY_MS,
+    batchSize: 100,
+  });
+  const timers = startBackgroundWork(ctx, config, app, messageWorker);
   try {
     const url = await app.listen({ port: config.port, host: config.host });
     let closed: Promise<void> | undefined;
@@ -35,21 +61,28 @@ export async function startServer(
         for (const timer of timers) clearInterval(timer);
         // Fastify's close stops accepting connections and waits for in-flight requests.
         await app.close();
+        await rateLimiter.close();
         await ctx.storage.close();
       })();
       return closed;
     };
-    return { app, ctx, url, close };
+    return { app, ctx, url, rateLimiter, messageWorker, close };
   } catch (error) {
     for (const timer of timers) clearInterval(timer);
     await app.close();
+    await rateLimiter.close();
     await ctx.storage.close();
     throw error;
   }
 }
 
-/** Picks up other processes' revocations and keys, and deletes expired rows. */
-function startBackgroundWork(ctx: CoreContext, config: Config, app: FastifyInstance): NodeJS.Timeout[] {
+/** Picks up other processes' revocations and keys, deletes expired rows, and runs the message worker. */
+function startBackgroundWork(
+  ctx: CoreContext,
+  config: Config,
+  app: FastifyInstance,
+  messageWorker: MessageWorker,
+): NodeJS.Timeout[] {
   const sync = setInterval(() => {
     Promise.all([ctx.keys.refresh(), ctx.revocations.sync()]).catch((error: unknown) =>
       app.log.warn({ err: error }, 'could not sync revocations and keys'),
@@ -58,7 +91,19 @@ function startBackgroundWork(ctx: CoreContext, config: Config, app: FastifyInsta
   const cleanup = setInterval(() => {
     purgeExpired(ctx).catch((error: unknown) => app.log.warn({ err: error }, 'could not delete expired rows'));
   }, CLEANUP_INTERVAL_MS);
+  let working = false;
+  const worker = setInterval(() => {
+    if (working) return;
+    working = true;
+    messageWorker
+      .runOnce()
+      .catch((error: unknown) => app.log.warn({ err: error }, 'message worker failed'))
+      .finally(() => {
+        working = false;
+      });
+  }, MESSAGE_WORKER_INTERVAL_MS);
   sync.unref();
   cleanup.unref();
-  return [sync, cleanup];
+  worker.unref();
+  return [sync, cleanup, worker];
 }

@@ -13,6 +13,9 @@ interface ServeFlags extends StorageFlags {
   liveHost?: string;
   demo?: boolean;
   logLevel?: string;
+  redisUrl?: string;
+  rateLimit?: string;
+  rateLimitWindow?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -32,7 +35,23 @@ export function registerServe(program: Command): void {
     .addOption(
       new Option('--live-host <host>', 'host name on which the API accepts live tokens only').env('FLEXGATE_LIVE_HOST'),
     )
-    .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent').env('FLEXGATE_LOG_LEVEL'));
+    .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent').env('FLEXGATE_LOG_LEVEL'))
+    .addOption(
+      new Option(
+        '--redis-url <url>',
+        'redis:// or rediss:// URL: share API rate limits between instances (default: counted per process)',
+      ).env('FLEXGATE_REDIS_URL'),
+    )
+    .addOption(
+      new Option('--rate-limit <n>', 'API requests allowed per window per client; 0 turns it off (default 600)').env(
+        'FLEXGATE_RATE_LIMIT',
+      ),
+    )
+    .addOption(
+      new Option('--rate-limit-window <seconds>', 'length of the API rate-limit window in seconds (default 60)').env(
+        'FLEXGATE_RATE_LIMIT_WINDOW',
+      ),
+    );
   withStorageOptions(command).action(async (flags: ServeFlags) => {
     const config = loadConfig({
       ...configFlags(flags),
@@ -43,6 +62,9 @@ export function registerServe(program: Command): void {
       liveHost: flags.liveHost,
       demo: flags.demo,
       logLevel: flags.logLevel as never,
+      redisUrl: flags.redisUrl,
+      rateLimit: flags.rateLimit,
+      rateLimitWindow: flags.rateLimitWindow,
     });
     const server = await startServer(config);
     const log = server.app.log;

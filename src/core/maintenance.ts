@@ -3,7 +3,7 @@ import { staleLoginAttemptsBefore } from './login-throttle.js';
 
 /**
  * Deletes what nothing can use any more: expired codes, refresh tokens, sessions and revocations, login
- * counters past every rule's window, and grants revoked longer ago than any access token can live (their
+ * counters past every rule's window, expired idempotency keys, and grants revoked longer ago than any access token can live (their
  * refresh tokens go with them).
  */
 export async function purgeExpired(ctx: CoreContext): Promise<void> {
@@ -15,5 +15,6 @@ export async function purgeExpired(ctx: CoreContext): Promise<void> {
     ctx.storage.revocations.deleteExpired(now),
     ctx.storage.loginAttempts.deleteStale(staleLoginAttemptsBefore(now)),
     ctx.storage.grants.deleteRevokedBefore(now - MAX_ACCESS_TOKEN_TTL_SECONDS * 1000),
+    ctx.storage.idempotencyKeys.deleteExpired(now),
   ]);
 }

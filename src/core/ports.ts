@@ -4,6 +4,8 @@
  * Secrets (client secrets, codes, refresh tokens, session ids) are only ever stored as hashes.
  */
 
+import type { ResourceRepositories } from './resources/ports.js';
+
 export type Environment = 'sandbox' | 'live';
 export const ENVIRONMENTS: readonly Environment[] = ['sandbox', 'live'];
 
@@ -276,7 +278,7 @@ export interface LoginAttemptRepository {
   deleteStale(before: number): Promise<number>;
 }
 
-export interface Repositories {
+export interface Repositories extends ResourceRepositories {
   clients: ClientRepository;
   apps: AppRepository;
   users: UserRepository;

@@ -1,9 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { CoreContext } from '../core/context.js';
 import { OAuthError } from '../core/errors.js';
+import type { RateLimiter } from '../core/rate-limit.js';
 import { STYLESHEET } from '../portal/style.js';
+import { API_ROUTES } from './api/index.js';
+import { registerApiRoutes } from './api/register.js';
 import { handleError, sendOAuthError } from './errors.js';
 import { accountRoutes } from './routes/accounts.js';
 import { authorizeRoutes } from './routes/authorize.js';
@@ -12,7 +16,6 @@ import { developerAppRoutes } from './routes/developer-apps.js';
 import { homeRoutes } from './routes/home.js';
 import { introspectionRoutes } from './routes/introspect.js';
 import { loginRoutes } from './routes/login.js';
-import { meRoutes } from './routes/me.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { revocationRoutes } from './routes/revoke.js';
 import { tokenRoutes } from './routes/token.js';
@@ -20,6 +23,8 @@ import { tokenRoutes } from './routes/token.js';
 export interface AppOptions {
   /** A pino logger (request logging), or false for none. */
   logger: FastifyBaseLogger | false;
+  /** Counts REST API requests per client (in memory, or in Redis shared by several instances). */
+  rateLimiter: RateLimiter;
 }
 
 const isFormEncoded = (contentType: string | undefined) =>
@@ -47,6 +52,8 @@ export async function buildApp(ctx: CoreContext, options: AppOptions): Promise<F
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     requestIdHeader: false,
+    // A 500 quotes the request id: unique across restarts and instances, so a report finds its log line.
+    genReqId: () => randomUUID(),
   });
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
   app.setErrorHandler(handleError);
@@ -98,6 +105,6 @@ export async function buildApp(ctx: CoreContext, options: AppOptions): Promise<F
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
   );
   metadataRoutes(app, ctx);
-  meRoutes(app, ctx);
+  await registerApiRoutes(app, ctx, API_ROUTES, { rateLimiter: options.rateLimiter });
   return app;
 }

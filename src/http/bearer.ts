@@ -16,33 +16,54 @@ declare module 'fastify' {
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 
 /**
+ * The verified claims of the request's bearer token (RFC 6750), checked against the environment's host.
+ * Returns synchronously when the token was verified before (the common case on a busy API); throws or
+ * rejects with the RFC 6750 error otherwise, having set the matching WWW-Authenticate challenge.
+ */
+export function authenticateBearer(
+  ctx: CoreContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): AccessTokenClaims | Promise<AccessTokenClaims> {
+  const hosts = Object.entries(ctx.config.environmentHosts) as [Environment, string][];
+  const token = bearerToken(request, reply);
+  const cached = ctx.accessTokens.verifyCached(token);
+  if (cached !== undefined) {
+    checkEnvironmentHost(hosts, request, cached.environment);
+    return cached;
+  }
+  return ctx.accessTokens.verify(token).then((claims) => {
+    checkEnvironmentHost(hosts, request, claims.environment);
+    return claims;
+  });
+}
+
+/** RFC 6750 §3.1: a token without every scope in `requiredScopes` gets 403 insufficient_scope. */
+export function checkScopes(claims: AccessTokenClaims, requiredScopes: readonly string[]): void {
+  if (isSubset(requiredScopes, claims.scopes)) return;
+  const scope = requiredScopes.join(' ');
+  throw new OAuthError('insufficient_scope', `This endpoint needs the scope: ${scope}`, { scope });
+}
+
+/**
  * A preHandler that admits a request only with a valid bearer access token carrying every scope in
  * `requiredScopes` (RFC 6750 §3.1: 401 invalid_token, 403 insufficient_scope).
  */
 export function requireBearer(ctx: CoreContext, requiredScopes: readonly string[] = []): preHandlerHookHandler {
-  const hosts = Object.entries(ctx.config.environmentHosts) as [Environment, string][];
   const admit = (request: FastifyRequest, claims: AccessTokenClaims) => {
-    checkEnvironmentHost(hosts, request, claims.environment);
-    if (!isSubset(requiredScopes, claims.scopes)) {
-      const scope = requiredScopes.join(' ');
-      throw new OAuthError('insufficient_scope', `This endpoint needs the scope: ${scope}`, { scope });
-    }
+    checkScopes(claims, requiredScopes);
     request.token = claims;
   };
   // Callback style, so that a token verified before costs no promise: this runs on every API request.
   return (request, reply, done) => {
     try {
-      const token = bearerToken(request, reply);
-      const cached = ctx.accessTokens.verifyCached(token);
-      if (cached !== undefined) {
-        admit(request, cached);
+      const claims = authenticateBearer(ctx, request, reply);
+      if (!(claims instanceof Promise)) {
+        admit(request, claims);
         done();
         return;
       }
-      ctx.accessTokens
-        .verify(token)
-        .then((claims) => admit(request, claims))
-        .then(() => done(), done);
+      claims.then((verified) => admit(request, verified)).then(() => done(), done);
     } catch (error) {
       done(error as Error);
     }

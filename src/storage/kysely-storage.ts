@@ -32,6 +32,13 @@ import {
   type UserRepository,
 } from '../core/ports.js';
 import type {
+  ContactRepository,
+  IdempotencyRepository,
+  MessageRepository,
+  NewsRepository,
+} from '../core/resources/ports.js';
+import { createResourceRepositories } from './resource-repositories.js';
+import type {
   AppsTable,
   AuthorizationCodesTable,
   ClientsTable,
@@ -62,7 +69,7 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /** Runs a write, turning a unique violation into the port's `UniqueViolationError`. */
-async function write<T>(query: Promise<T>): Promise<T> {
+export async function write<T>(query: Promise<T>): Promise<T> {
   try {
     return await query;
   } catch (error) {
@@ -73,9 +80,9 @@ async function write<T>(query: Promise<T>): Promise<T> {
   }
 }
 
-const json = (values: readonly string[]): string => JSON.stringify(values);
+export const json = (values: readonly string[]): string => JSON.stringify(values);
 
-function strings(text: string): string[] {
+export function strings(text: string): string[] {
   const value: unknown = JSON.parse(text);
   if (!Array.isArray(value)) throw new TypeError(`expected a JSON array in storage, got ${text.slice(0, 40)}`);
   return value as string[];
@@ -207,7 +214,7 @@ function toSession(row: SessionsTable): SessionRecord {
 
 /* ----- repositories ----- */
 
-interface Context {
+export interface Context {
   /** The database, or the transaction the repositories run in. */
   db: Kysely<Database>;
   dialect: SqlDialect;
@@ -872,6 +879,7 @@ function createRepositories(context: Context): Repositories {
     revocations: revocationRepository(context),
     sessions: sessionRepository(context),
     loginAttempts: loginAttemptRepository(context),
+    ...createResourceRepositories(context),
   };
 }
 
@@ -896,6 +904,10 @@ export class KyselyStorage implements Storage {
   readonly revocations: RevocationRepository;
   readonly sessions: SessionRepository;
   readonly loginAttempts: LoginAttemptRepository;
+  readonly contacts: ContactRepository;
+  readonly messages: MessageRepository;
+  readonly news: NewsRepository;
+  readonly idempotencyKeys: IdempotencyRepository;
 
   #closing: Promise<void> | undefined;
 
@@ -915,6 +927,10 @@ export class KyselyStorage implements Storage {
     this.revocations = repositories.revocations;
     this.sessions = repositories.sessions;
     this.loginAttempts = repositories.loginAttempts;
+    this.contacts = repositories.contacts;
+    this.messages = repositories.messages;
+    this.news = repositories.news;
+    this.idempotencyKeys = repositories.idempotencyKeys;
   }
 
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {

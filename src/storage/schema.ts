@@ -124,6 +124,62 @@ export interface LoginAttemptsTable {
   locked_until: EpochMillis | null;
 }
 
+export interface ContactsTable {
+  id: string;
+  owner_id: string;
+  environment: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  language: string | null;
+  tags: JsonStringArray;
+  created_at: EpochMillis;
+  updated_at: EpochMillis;
+}
+
+export interface MessagesTable {
+  id: string;
+  owner_id: string;
+  environment: string;
+  contact_id: string;
+  channel: string;
+  body: string;
+  status: string;
+  created_at: EpochMillis;
+  updated_at: EpochMillis;
+}
+
+/** A message's status history; `seq` counts from 1 per message. */
+export interface MessageEventsTable {
+  message_id: string;
+  seq: number;
+  status: string;
+  at: EpochMillis;
+  detail: string | null;
+}
+
+export interface NewsTable {
+  id: string;
+  environment: string;
+  /** Null for public news. */
+  customer_id: string | null;
+  lang: string;
+  title: string;
+  body: string;
+  published_at: EpochMillis;
+}
+
+export interface IdempotencyKeysTable {
+  client_id: string;
+  environment: string;
+  key: string;
+  request_hash: string;
+  location: string;
+  response_body: string;
+  created_at: EpochMillis;
+  expires_at: EpochMillis;
+}
+
 export interface Database {
   clients: ClientsTable;
   apps: AppsTable;
@@ -136,6 +192,11 @@ export interface Database {
   revocations: RevocationsTable;
   sessions: SessionsTable;
   login_attempts: LoginAttemptsTable;
+  contacts: ContactsTable;
+  messages: MessagesTable;
+  message_events: MessageEventsTable;
+  news: NewsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

@@ -31,6 +31,17 @@ describe('loadConfig', () => {
       /sandboxHost \(--sandbox-host or FLEXGATE_SANDBOX_HOST\): must be a host name/,
     ],
     [{ sandboxHost: 'api.example.com', liveHost: 'API.example.com' }, /sandboxHost and liveHost must differ/],
+    [
+      { redisUrl: 'http://127.0.0.1:6379' },
+      /redisUrl \(--redis-url or FLEXGATE_REDIS_URL\): must be a redis:\/\/ or rediss:\/\//,
+    ],
+    [{ redisUrl: 'redis://' }, /redisUrl \(--redis-url or FLEXGATE_REDIS_URL\)/],
+    [{ redisUrl: '127.0.0.1:6379' }, /redisUrl.*must be a redis:\/\/ or rediss:\/\//],
+    [{ rateLimit: -1 }, /rateLimit \(--rate-limit or FLEXGATE_RATE_LIMIT\)/],
+    [{ rateLimit: 1_000_001 }, /rateLimit/],
+    [{ rateLimit: '1.5' }, /rateLimit/],
+    [{ rateLimitWindow: 0 }, /rateLimitWindow \(--rate-limit-window or FLEXGATE_RATE_LIMIT_WINDOW\)/],
+    [{ rateLimitWindow: 3601 }, /rateLimitWindow/],
   ])('rejects %o with one line naming the option', (flags, message) => {
     expect(() => loadConfig(flags as never, {})).toThrow(ConfigError);
     try {
@@ -39,5 +50,45 @@ describe('loadConfig', () => {
       expect((error as Error).message).toMatch(message);
       expect((error as Error).message).not.toContain('\n');
     }
+  });
+
+  describe('rate limiting', () => {
+    it('defaults to 600 requests per 60 s, in memory', () => {
+      const config = loadConfig({}, {});
+      expect(config.rateLimit).toEqual({ limit: 600, windowSeconds: 60 });
+      expect(config.redisUrl).toBeUndefined();
+      expect(Object.isFrozen(config.rateLimit)).toBe(true);
+    });
+
+    it('reads FLEXGATE_REDIS_URL, FLEXGATE_RATE_LIMIT and FLEXGATE_RATE_LIMIT_WINDOW; flags win', () => {
+      const env = {
+        FLEXGATE_REDIS_URL: 'redis://:secret@cache.internal:6380/2',
+        FLEXGATE_RATE_LIMIT: '100',
+        FLEXGATE_RATE_LIMIT_WINDOW: '10',
+      };
+      expect(loadConfig({}, env)).toMatchObject({
+        redisUrl: 'redis://:secret@cache.internal:6380/2',
+        rateLimit: { limit: 100, windowSeconds: 10 },
+      });
+      const flagged = loadConfig({ redisUrl: 'rediss://cache.example.com', rateLimit: '5', rateLimitWindow: '1' }, env);
+      expect(flagged).toMatchObject({
+        redisUrl: 'rediss://cache.example.com',
+        rateLimit: { limit: 5, windowSeconds: 1 },
+      });
+    });
+
+    it('accepts 0 (off) and the bounds', () => {
+      expect(loadConfig({ rateLimit: 0 }, {}).rateLimit.limit).toBe(0);
+      expect(loadConfig({ rateLimit: 1_000_000, rateLimitWindow: 3600 }, {}).rateLimit).toEqual({
+        limit: 1_000_000,
+        windowSeconds: 3600,
+      });
+    });
+
+    it('does not echo the Redis URL (it may carry a password) in the error', () => {
+      expect(() => loadConfig({}, { FLEXGATE_REDIS_URL: 'http://:hunter2@cache' })).toThrow(
+        /^invalid configuration: redisUrl \(--redis-url or FLEXGATE_REDIS_URL\): must be a redis:\/\/ or rediss:\/\/ URL$/,
+      );
+    });
   });
 });

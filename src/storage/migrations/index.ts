@@ -3,6 +3,7 @@ import type { SqlDialect } from '../schema.js';
 import { initialMigration } from './0001_initial.js';
 import { appsMigration } from './0002_apps.js';
 import { loginAttemptsMigration } from './0003_login_attempts.js';
+import { apiResourcesMigration } from './0004_api_resources.js';
 
 /**
  * Every migration, in order, keyed by name. Written in code and listed here (no directory scanning), so
@@ -13,6 +14,7 @@ export function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0001_initial': initialMigration(dialect),
     '0002_apps': appsMigration(),
     '0003_login_attempts': loginAttemptsMigration(),
+    '0004_api_resources': apiResourcesMigration(),
   };
 }
 

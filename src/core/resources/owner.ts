@@ -1,0 +1,31 @@
+import type { CoreContext } from '../context.js';
+import type { AccessTokenClaims } from '../tokens/access-token.js';
+import type { DataScope } from './ports.js';
+
+/**
+ * Whose data a token works on. A token for an end user (authorization code) works on that user's data. A
+ * client-credentials token works on the data of the developer who owns the client's application, so a
+ * developer sees the same contacts whichever flow they use; a client made by the CLI (no application) has
+ * data of its own. Always within the token's environment: sandbox and live never share rows.
+ */
+export class OwnerResolver {
+  /** client id → owner id. An application never changes owner, so entries never go stale. */
+  private readonly clientOwners = new Map<string, string>();
+
+  constructor(private readonly ctx: CoreContext) {}
+
+  async scopeOf(token: AccessTokenClaims): Promise<DataScope> {
+    if (token.userId !== null) return { ownerId: token.userId, environment: token.environment };
+    const known = this.clientOwners.get(token.clientId);
+    if (known !== undefined) return { ownerId: known, environment: token.environment };
+    const ownerId = await this.clientOwner(token.clientId);
+    this.clientOwners.set(token.clientId, ownerId);
+    return { ownerId, environment: token.environment };
+  }
+
+  private async clientOwner(clientId: string): Promise<string> {
+    const client = await this.ctx.clients.findById(clientId);
+    const app = client?.appId == null ? undefined : await this.ctx.storage.apps.findById(client.appId);
+    return app?.ownerId ?? `client:${clientId}`;
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * Records and repositories of the REST API's resources. Like the protocol ports, nothing here knows HTTP or
+ * SQL. Every resource row belongs to one owner in one environment (a `DataScope`): sandbox and live data
+ * never mix, and one owner never sees another's. Times are epoch milliseconds.
+ */
+import type { Environment } from '../ports.js';
+
+/** Whose data a request may touch: the token's owner in the token's environment. */
+export interface DataScope {
+  /** The end user of an authorization-code token, or the owner of the client's application. */
+  ownerId: string;
+  environment: Environment;
+}
+
+/** Keyset pagination: rows strictly after `after` in the list's order, at most `limit` of them. */
+export interface PageRequest {
+  limit: number;
+  after?: PagePosition | undefined;
+}
+
+/** A row's place in a list's order: its sort time, then its id (ties broken by id, so the order is total). */
+export interface PagePosition {
+  at: number;
+  id: string;
+}
+
+export interface ContactRecord {
+  id: string;
+  ownerId: string;
+  environment: Environment;
+  name: string;
+  email: string | null;
+  /** E.164, e.g. +31612345678. */
+  phone: string | null;
+  /** ISO 639-1, e.g. nl. */
+  language: string | null;
+  tags: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ContactRepository {
+  insert(contact: ContactRecord): Promise<void>;
+  find(scope: DataScope, id: string): Promise<ContactRecord | undefined>;
+  /** Oldest first: ordered by (createdAt, id). */
+  list(scope: DataScope, page: PageRequest): Promise<ContactRecord[]>;
+  /** Replaces the mutable fields (name, email, phone, language, tags, updatedAt); false if no such row. */
+  update(contact: ContactRecord): Promise<boolean>;
+  /** False if no such row. A contact's messages stay (their contact id then dangles on purpose: history). */
+  delete(scope: DataScope, id: string): Promise<boolean>;
+}
+
+export type MessageChannel = 'sms' | 'email' | 'whatsapp';
+export const MESSAGE_CHANNELS: readonly MessageChannel[] = ['sms', 'email', 'whatsapp'];
+
+export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'failed';
+export const MESSAGE_STATUSES: readonly MessageStatus[] = ['queued', 'sent', 'delivered', 'failed'];
+
+export interface MessageEventRecord {
+  status: MessageStatus;
+  at: number;
+  /** Why, for a failure (e.g. "the contact has no phone number"); null otherwise. */
+  detail: string | null;
+}
+
+export interface MessageRecord {
+  id: string;
+  ownerId: string;
+  environment: Environment;
+  contactId: string;
+  channel: MessageChannel;
+  body: string;
+  status: MessageStatus;
+  createdAt: number;
+  updatedAt: number;
+  /** Every status the message has had, oldest first; the first is always `queued` at `createdAt`. */
+  events: MessageEventRecord[];
+}
+
+export interface MessageRepository {
+  /** Stores the message and its first event (`events[0]`) together. */
+  insert(message: MessageRecord): Promise<void>;
+  find(scope: DataScope, id: string): Promise<MessageRecord | undefined>;
+  /** Oldest first: ordered by (createdAt, id). */
+  list(scope: DataScope, page: PageRequest): Promise<MessageRecord[]>;
+  /** Messages of any owner in `status`, oldest first, at most `limit`: the worker's queue. */
+  listByStatus(status: MessageStatus, limit: number): Promise<MessageRecord[]>;
+  /**
+   * Moves a message from `from` to `event.status` and records the event, atomically and only if it is
+   * still in `from`: false when another worker got there first.
+   */
+  transition(id: string, from: MessageStatus, event: MessageEventRecord): Promise<boolean>;
+}
+
+export interface NewsRecord {
+  id: string;
+  environment: Environment;
+  /** Null for public news; else the owner (customer) it is addressed to. */
+  customerId: string | null;
+  /** ISO 639-1. */
+  lang: string;
+  title: string;
+  body: string;
+  publishedAt: number;
+}
+
+export interface NewsFilter {
+  environment: Environment;
+  /** Null: public news only; a customer id: that customer's news only. */
+  customerId: string | null;
+  lang?: string | undefined;
+  /** Only news published at or after this instant. */
+  since?: number | undefined;
+}
+
+export interface NewsRepository {
+  insert(item: NewsRecord): Promise<void>;
+  /** Newest first: ordered by (publishedAt desc, id desc); `page.after` continues that order. */
+  list(filter: NewsFilter, page: PageRequest): Promise<NewsRecord[]>;
+}
+
+/**
+ * What a create with an `Idempotency-Key` produced, kept so that a repeat gets the same answer. Scoped by
+ * client and environment: two clients may use the same key.
+ */
+export interface IdempotencyRecord {
+  clientId: string;
+  environment: Environment;
+  key: string;
+  /** SHA-256 of method, path and canonical body: a repeat with another body is refused (422). */
+  requestHash: string;
+  /** The created resource's `Location`. */
+  location: string;
+  /** The JSON body of the first response. */
+  responseBody: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface IdempotencyRepository {
+  /** Throws `UniqueViolationError` when (clientId, environment, key) exists already. */
+  insert(record: IdempotencyRecord): Promise<void>;
+  /** The live record (not expired at `now`), if any. */
+  find(clientId: string, environment: Environment, key: string, now: number): Promise<IdempotencyRecord | undefined>;
+  deleteExpired(now: number): Promise<number>;
+}
+
+export interface ResourceRepositories {
+  contacts: ContactRepository;
+  messages: MessageRepository;
+  news: NewsRepository;
+  idempotencyKeys: IdempotencyRepository;
+}

@@ -1,0 +1,444 @@
+import { z } from 'zod';
+import { ENDPOINT_PATHS } from '../../core/endpoints/metadata.js';
+import { SCOPE_CATALOGUE } from '../../core/scopes.js';
+import { type AnyApiRoute, API_BASE, type HttpMethod } from './route.js';
+
+/**
+ * The OpenAPI 3.1 document of the REST API, generated from the route table: the zod schemas that validate
+ * requests describe them here too, so the document cannot drift from what the server accepts. The Postman
+ * collection (postman.ts) and the docs page (routes/api-docs.ts) are built from this document.
+ */
+
+export type JsonSchema = Record<string, unknown>;
+
+export interface OpenApiParameter {
+  name: string;
+  in: 'path' | 'query' | 'header';
+  required: boolean;
+  description?: string;
+  schema: JsonSchema;
+}
+
+export interface OpenApiOperation {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  security: Array<Record<string, string[]>>;
+  parameters?: Array<OpenApiParameter | { $ref: string }>;
+  requestBody?: { required: boolean; content: { 'application/json': { schema: JsonSchema } } };
+  responses: Record<string, unknown>;
+}
+
+export interface OpenApiDocument {
+  openapi: '3.1.0';
+  info: { title: string; version: string; description: string; license: { name: string; identifier: string } };
+  servers: Array<{ url: string; description: string }>;
+  tags: Array<{ name: string; description: string }>;
+  security: Array<Record<string, string[]>>;
+  paths: Record<string, Partial<Record<Lowercase<HttpMethod>, OpenApiOperation>>>;
+  components: {
+    schemas: Record<string, JsonSchema>;
+    responses: Record<string, unknown>;
+    headers: Record<string, unknown>;
+    parameters: Record<string, unknown>;
+    securitySchemes: Record<string, unknown>;
+  };
+}
+
+export interface OpenApiOptions {
+  /** The configured issuer: the API's server URL and the OAuth endpoints are below it. */
+  issuer: string;
+}
+
+/** What each tag groups, shown above its operations; tags not listed get a generic line. */
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  Me: 'Who the access token belongs to: the client, the user and the granted scopes.',
+  Contacts: 'The address book: create, read, change and delete contacts.',
+  Messages: 'Send messages and follow their delivery status.',
+  News: 'News items, for everyone and per customer.',
+  'Domain values': 'Reference data: the types of domain values and the values of each type.',
+  DomainValues: 'Reference data: the types of domain values and the values of each type.',
+  'Domain types': 'Reference data: the types of domain values and the values of each type.',
+};
+
+/** OpenAPI's order of operations inside a path item, so the output does not depend on the table's order. */
+const METHOD_ORDER: readonly HttpMethod[] = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH'];
+
+const ERROR_RESPONSE_NAMES: Record<number, string> = {
+  400: 'ValidationError',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  406: 'NotAcceptable',
+  409: 'Conflict',
+  415: 'UnsupportedMediaType',
+  422: 'IdempotencyConflict',
+  429: 'TooManyRequests',
+  500: 'ServerError',
+};
+
+/** Error statuses every operation can answer. */
+const COMMON_ERRORS = [400, 401, 403, 405, 406, 429, 500] as const;
+
+const RATE_LIMIT_HEADERS = {
+  'RateLimit-Limit': { $ref: '#/components/headers/RateLimit-Limit' },
+  'RateLimit-Remaining': { $ref: '#/components/headers/RateLimit-Remaining' },
+  'RateLimit-Reset': { $ref: '#/components/headers/RateLimit-Reset' },
+};
+
+const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
+
+export function buildOpenApiDocument(routes: readonly AnyApiRoute[], options: OpenApiOptions): OpenApiDocument {
+  const defs = new Map<string, JsonSchema>();
+  const convert = (schema: z.ZodType): JsonSchema => toSchema(schema, defs);
+
+  const paths: OpenApiDocument['paths'] = {};
+  const sorted = [...routes].sort(
+    (a, b) => compare(a.path, b.path) || METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method),
+  );
+  for (const route of sorted) {
+    const item = paths[route.path] ?? {};
+    paths[route.path] = item;
+    const method = route.method.toLowerCase() as Lowercase<HttpMethod>;
+    if (item[method] !== undefined) throw new Error(`two routes for ${route.method} ${route.path}`);
+    item[method] = operation(route, convert);
+  }
+
+  const scopes = Object.fromEntries(SCOPE_CATALOGUE.map((scope) => [scope.name, scope.description]));
+  const tokenUrl = `${options.issuer}${ENDPOINT_PATHS.token}`;
+  const tags = [...new Set(routes.map((route) => route.tag))].map((name) => ({
+    name,
+    description: TAG_DESCRIPTIONS[name] ?? `Operations on ${name}.`,
+  }));
+
+  const document: OpenApiDocument = {
+    openapi: '3.1.0',
+    info: {
+      title: 'Flexgate API',
+      version: '0.0.1',
+      description: [
+        'The Flexgate REST API. Every call needs an OAuth 2.0 access token (`Authorization: Bearer …`) from',
+        `${tokenUrl}: a client-credentials token for server-to-server use, or an authorization-code token`,
+        'to act for a user. Each operation lists the scopes its token needs.',
+        '',
+        'Errors are JSON: `{"error", "error_description", "request_id"?}`; validation errors (400) map each',
+        'field to its messages. Every response carries `RateLimit-Limit`, `RateLimit-Remaining` and',
+        '`RateLimit-Reset`; a 429 says when to retry in `Retry-After`. Lists take `limit` and `cursor` and',
+        'answer `{"data": […], "next": …}`, where `next` is the next page or null. Creates that take an',
+        '`Idempotency-Key` answer 201 the first time and 200 with the same resource on a repeat.',
+      ].join('\n'),
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: `${options.issuer}${API_BASE}`, description: 'This Flexgate server' }],
+    tags,
+    security: [{ oauth2: [] }],
+    paths: sortKeys(paths),
+    components: {
+      schemas: sortKeys({ ...Object.fromEntries(defs), ...ERROR_SCHEMAS }),
+      responses: errorResponses(),
+      headers: HEADERS,
+      parameters: {
+        IdempotencyKey: {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          description:
+            'Makes the create safe to retry: a repeat with the same key and body answers 200 with the resource ' +
+            'created the first time; the same key with another body answers 422.',
+          schema: { type: 'string', minLength: 1, maxLength: 255, example: '5c8f0a4e-4b1f-4f7e-9a57-0e3f6f1c2d11' },
+        },
+      },
+      securitySchemes: {
+        oauth2: {
+          type: 'oauth2',
+          description: 'OAuth 2.0 access tokens issued by this Flexgate server.',
+          flows: {
+            authorizationCode: {
+              authorizationUrl: `${options.issuer}${ENDPOINT_PATHS.authorization}`,
+              tokenUrl,
+              refreshUrl: tokenUrl,
+              scopes,
+            },
+            clientCredentials: { tokenUrl, scopes },
+          },
+        },
+      },
+    },
+  };
+  return withoutUnusedComponents(document);
+}
+
+/** Keeps only the responses, headers and parameters some operation refers to (directly or through another). */
+function withoutUnusedComponents(document: OpenApiDocument): OpenApiDocument {
+  const { components } = document;
+  const used = new Set<string>();
+  const collect = (value: unknown) => {
+    for (const match of JSON.stringify(value).matchAll(/"#\/components\/(responses|headers|parameters)\/([^"]+)"/g)) {
+      const key = `${match[1]}/${match[2]}`;
+      if (used.has(key)) continue;
+      used.add(key);
+      const section = components[match[1] as 'responses' | 'headers' | 'parameters'];
+      collect(section[match[2] as string]);
+    }
+  };
+  collect(document.paths);
+  const keep = (section: 'responses' | 'headers' | 'parameters') =>
+    Object.fromEntries(Object.entries(components[section]).filter(([name]) => used.has(`${section}/${name}`)));
+  return {
+    ...document,
+    components: {
+      ...components,
+      responses: keep('responses'),
+      headers: keep('headers'),
+      parameters: keep('parameters'),
+    },
+  };
+}
+
+function operation(route: AnyApiRoute, convert: (schema: z.ZodType) => JsonSchema): OpenApiOperation {
+  const parameters: Array<OpenApiParameter | { $ref: string }> = [
+    ...objectParameters(route.params, 'path', route),
+    ...objectParameters(route.query, 'query', route),
+  ];
+  if (route.idempotent === true) parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
+
+  const success: Record<string, unknown> = { description: route.success.description };
+  const headers: Record<string, unknown> = { ...RATE_LIMIT_HEADERS };
+  if (route.success.status === 201) headers.Location = { $ref: '#/components/headers/Location' };
+  success.headers = sortKeys(headers);
+  if (route.success.status !== 204 && route.success.schema !== undefined) {
+    success.content = json(convert(route.success.schema));
+  }
+
+  const errors = new Set<number>(COMMON_ERRORS);
+  for (const status of route.errors) errors.add(status);
+  if (route.body !== undefined) errors.add(415);
+  if (route.idempotent === true) errors.add(422);
+  if (route.params !== undefined && hasKeys(route.params)) errors.add(404);
+
+  const responses: Record<string, unknown> = { [String(route.success.status)]: success };
+  // A 201 create answers 200 with the first resource when its Idempotency-Key is repeated.
+  if (route.idempotent === true && route.success.status === 201) {
+    responses['200'] = { ...success, description: 'The resource created earlier with this Idempotency-Key' };
+    const repeatHeaders = { ...headers };
+    delete repeatHeaders.Location;
+    (responses['200'] as Record<string, unknown>).headers = sortKeys(repeatHeaders);
+  }
+  for (const status of [...errors].sort((a, b) => a - b)) {
+    const name = ERROR_RESPONSE_NAMES[status];
+    if (name !== undefined) responses[String(status)] = { $ref: `#/components/responses/${name}` };
+  }
+
+  const op: OpenApiOperation = {
+    operationId: route.operationId,
+    summary: route.summary,
+    tags: [route.tag],
+    security: [{ oauth2: [...route.scopes] }],
+    responses: sortKeys(responses),
+  };
+  const scopeNote =
+    route.scopes.length === 0
+      ? 'Any valid access token may call this.'
+      : `Scopes: ${route.scopes.map((scope) => `\`${scope}\``).join(', ')}.`;
+  op.description = route.description === undefined ? scopeNote : `${route.description}\n\n${scopeNote}`;
+  if (parameters.length > 0) op.parameters = parameters;
+  if (route.body !== undefined) {
+    op.requestBody = { required: true, content: json(convert(route.body)) };
+  }
+  return op;
+}
+
+const hasKeys = (schema: z.ZodType) => schema instanceof z.ZodObject && Object.keys(schema.shape).length > 0;
+
+/** One parameter per property of a path or query object schema; requiredness comes from the object. */
+function objectParameters(
+  schema: z.ZodType | undefined,
+  where: 'path' | 'query',
+  route: AnyApiRoute,
+): OpenApiParameter[] {
+  if (schema === undefined) return [];
+  if (!(schema instanceof z.ZodObject)) {
+    throw new Error(`${route.method} ${route.path}: ${where} parameters must be a zod object schema`);
+  }
+  const whole = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' });
+  const required = new Set(Array.isArray(whole.required) ? whole.required : []);
+  const shape = schema.shape as Record<string, z.ZodType>;
+  return Object.keys(shape).map((name) => {
+    const property = shape[name] as z.ZodType;
+    const propertySchema = cleanSchema(z.toJSONSchema(property, { io: 'input', target: 'draft-2020-12' }));
+    const { description, ...rest } = propertySchema;
+    const parameter: OpenApiParameter = {
+      name,
+      in: where,
+      required: where === 'path' || required.has(name),
+      schema: rest,
+    };
+    if (typeof description === 'string') parameter.description = description;
+    return parameter;
+  });
+}
+
+/**
+ * A zod schema as JSON Schema 2020-12 (what OpenAPI 3.1 uses). Named schemas (zod's `$defs`, from
+ * `.meta({ id })` or recursion) move to components/schemas, since `#/$defs/…` would resolve against the
+ * whole document.
+ */
+function toSchema(schema: z.ZodType, defs: Map<string, JsonSchema>): JsonSchema {
+  const raw = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' }) as JsonSchema;
+  const { $defs, ...rest } = raw;
+  if ($defs !== undefined && typeof $defs === 'object' && $defs !== null) {
+    for (const [name, def] of Object.entries($defs as Record<string, JsonSchema>)) {
+      defs.set(name, cleanSchema(def));
+    }
+  }
+  return cleanSchema(rest);
+}
+
+/** Drops `$schema`, rewrites `$defs` references, and removes `pattern` from numbers (`.meta({ type: 'integer' })`). */
+function cleanSchema(schema: JsonSchema): JsonSchema {
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(walk);
+    if (value === null || typeof value !== 'object') return value;
+    const out: Record<string, unknown> = {};
+    const object = value as Record<string, unknown>;
+    const numeric = object.type === 'integer' || object.type === 'number';
+    for (const [key, child] of Object.entries(object)) {
+      if (key === '$schema') continue;
+      if (numeric && key === 'pattern') continue;
+      if (key === '$ref' && typeof child === 'string' && child.startsWith('#/$defs/')) {
+        out[key] = `#/components/schemas/${child.slice('#/$defs/'.length)}`;
+      } else {
+        out[key] = walk(child);
+      }
+    }
+    return out;
+  };
+  return walk(schema) as JsonSchema;
+}
+
+const ERROR_SCHEMAS: Record<string, JsonSchema> = {
+  Error: {
+    type: 'object',
+    description: 'An error other than a validation error.',
+    properties: {
+      error: { type: 'string', description: 'A machine-readable code', example: 'not_found' },
+      error_description: { type: 'string', description: 'What went wrong, for developers' },
+      request_id: { type: 'string', description: 'Quote it when reporting a problem' },
+    },
+    required: ['error', 'error_description'],
+  },
+  ValidationErrors: {
+    type: 'object',
+    description: 'Each invalid field of the path, query or body with its messages.',
+    additionalProperties: { type: 'array', items: { type: 'string' } },
+    example: { lang: ['Should be valid ISO 639-1 language code.'] },
+  },
+};
+
+const errorRef = { $ref: '#/components/schemas/Error' };
+
+function errorResponse(
+  description: string,
+  example: Record<string, string>,
+  extraHeaders: Record<string, unknown> = {},
+) {
+  return {
+    description,
+    headers: sortKeys({ ...RATE_LIMIT_HEADERS, ...extraHeaders }),
+    content: { 'application/json': { schema: errorRef, example } },
+  };
+}
+
+function errorResponses(): Record<string, unknown> {
+  const wwwAuthenticate = { 'WWW-Authenticate': { $ref: '#/components/headers/WWW-Authenticate' } };
+  return {
+    ValidationError: {
+      description: 'The path, query or body is not valid: each invalid field with its messages.',
+      headers: RATE_LIMIT_HEADERS,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/ValidationErrors' } } },
+    },
+    Unauthorized: errorResponse(
+      'No access token, or one that is expired, revoked or not for this API.',
+      { error: 'invalid_token', error_description: 'The access token expired' },
+      wwwAuthenticate,
+    ),
+    Forbidden: errorResponse(
+      'The access token lacks a scope this operation needs.',
+      { error: 'insufficient_scope', error_description: 'This call needs the scope read:contacts' },
+      wwwAuthenticate,
+    ),
+    NotFound: errorResponse('No such resource (or not one this token may see).', {
+      error: 'not_found',
+      error_description: 'No contact with this id',
+    }),
+    MethodNotAllowed: errorResponse(
+      'The path exists but not with this method.',
+      { error: 'method_not_allowed', error_description: 'Use one of GET, POST' },
+      { Allow: { $ref: '#/components/headers/Allow' } },
+    ),
+    NotAcceptable: errorResponse('The Accept header does not allow application/json.', {
+      error: 'not_acceptable',
+      error_description: 'This API answers application/json',
+    }),
+    Conflict: errorResponse('The request conflicts with the resource as it is now.', {
+      error: 'conflict',
+      error_description: 'The resource changed meanwhile',
+    }),
+    UnsupportedMediaType: errorResponse('The body is not application/json.', {
+      error: 'unsupported_media_type',
+      error_description: 'Send the body as application/json',
+    }),
+    IdempotencyConflict: errorResponse('This Idempotency-Key was used before with another body.', {
+      error: 'idempotency_key_reused',
+      error_description: 'This Idempotency-Key was used with another request body',
+    }),
+    TooManyRequests: errorResponse(
+      'Too many requests: wait for the seconds in Retry-After.',
+      { error: 'rate_limited', error_description: 'Too many requests; retry later' },
+      { 'Retry-After': { $ref: '#/components/headers/Retry-After' } },
+    ),
+    ServerError: {
+      description: 'Something failed on the server; the request id helps find it in the logs.',
+      headers: RATE_LIMIT_HEADERS,
+      content: {
+        'application/json': {
+          schema: { allOf: [errorRef, { required: ['request_id'] }] },
+          example: { error: 'server_error', error_description: 'Something went wrong', request_id: 'req-1' },
+        },
+      },
+    },
+  };
+}
+
+const HEADERS: Record<string, unknown> = {
+  Allow: { description: 'The methods this path accepts.', schema: { type: 'string', example: 'GET, POST' } },
+  Location: {
+    description: 'The URL path of the created resource.',
+    schema: { type: 'string', example: `${API_BASE}/contacts/ct_Q2hhbmdlTWU` },
+  },
+  'RateLimit-Limit': {
+    description: 'Requests allowed in the current window.',
+    schema: { type: 'integer', minimum: 0 },
+  },
+  'RateLimit-Remaining': {
+    description: 'Requests left in the current window.',
+    schema: { type: 'integer', minimum: 0 },
+  },
+  'RateLimit-Reset': {
+    description: 'Seconds until the window resets.',
+    schema: { type: 'integer', minimum: 0 },
+  },
+  'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 0 } },
+  'WWW-Authenticate': {
+    description: 'RFC 6750 challenge: `Bearer error="…", error_description="…"`.',
+    schema: { type: 'string' },
+  },
+};
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => compare(a, b)));
+}

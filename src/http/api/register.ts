@@ -1,0 +1,367 @@
+import { createHash } from 'node:crypto';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { CoreContext } from '../../core/context.js';
+import { OAuthError } from '../../core/errors.js';
+import { type Repositories, UniqueViolationError } from '../../core/ports.js';
+import type { RateLimitDecision, RateLimiter } from '../../core/rate-limit.js';
+import { OwnerResolver } from '../../core/resources/owner.js';
+import type { IdempotencyRecord } from '../../core/resources/ports.js';
+import type { AccessTokenClaims } from '../../core/tokens/access-token.js';
+import { authenticateBearer, checkScopes } from '../bearer.js';
+import { sendOAuthError } from '../errors.js';
+import { isJsonAcceptable, isJsonContentType } from './content-negotiation.js';
+import { ApiError, type FieldErrors, ValidationError } from './errors.js';
+import { type AnyApiRoute, API_BASE, type ApiResult } from './route.js';
+import { zodIssuesToFields } from './validation.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The API's authentication outcome, decided once per request before rate limiting. */
+    apiAuth?: { claims: AccessTokenClaims } | { error: unknown };
+  }
+}
+
+export interface ApiOptions {
+  rateLimiter: RateLimiter;
+}
+
+/** How long an Idempotency-Key is remembered (the seeds' "repeated create" answer holds for a day). */
+export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+
+const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
+
+/**
+ * Registers the REST API under API_BASE with the conventions every route shares: bearer authentication,
+ * per-client rate limits with headers on every response, 405/406/415, validation errors as a field map,
+ * Idempotency-Key on creates, and one error shape. Routes only declare schemas and a handler.
+ */
+export async function registerApiRoutes(
+  app: FastifyInstance,
+  ctx: CoreContext,
+  routes: readonly AnyApiRoute[],
+  options: ApiOptions,
+): Promise<void> {
+  const owners = new OwnerResolver(ctx);
+  await app.register(
+    async (api) => {
+      api.setErrorHandler(handleApiError);
+      api.setNotFoundHandler((request) => {
+        throw new ApiError(404, 'not_found', `No API route for ${request.method} ${request.url.split('?')[0]}`);
+      });
+      api.addHook('onRequest', async (request, reply) => {
+        await authenticateAndLimit(ctx, options.rateLimiter, request, reply);
+        checkNegotiation(request);
+      });
+      for (const [path, pathRoutes] of groupByPath(routes)) {
+        for (const route of pathRoutes) registerRoute(api, ctx, owners, route);
+        registerMethodNotAllowed(api, path, pathRoutes);
+      }
+    },
+    { prefix: API_BASE },
+  );
+}
+
+/** OpenAPI `{id}` → Fastify `:id`. */
+const fastifyPath = (path: string) => path.replace(/\{([^}]+)\}/g, ':$1');
+
+function groupByPath(routes: readonly AnyApiRoute[]): Map<string, AnyApiRoute[]> {
+  const byPath = new Map<string, AnyApiRoute[]>();
+  for (const route of routes) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
+  return byPath;
+}
+
+function registerRoute(api: FastifyInstance, ctx: CoreContext, owners: OwnerResolver, route: AnyApiRoute): void {
+  api.route({
+    method: route.method,
+    url: fastifyPath(route.path),
+    handler: async (request, reply) => {
+      const token = admittedToken(request, route);
+      const input = validateInput(route, request);
+      const scope = await owners.scopeOf(token);
+      const base = { ...input, token, scope, request, ctx };
+      const idempotencyKey = route.idempotent === true ? readIdempotencyKey(request) : undefined;
+      const result =
+        idempotencyKey === undefined
+          ? await route.handler({ ...base, repos: ctx.storage })
+          : await runIdempotent(ctx, request, token, idempotencyKey, (repos) => route.handler({ ...base, repos }));
+      return sendResult(reply, result);
+    },
+  });
+}
+
+/** 405 with `Allow` for the methods a path does not have; OPTIONS answers with `Allow` alone. */
+function registerMethodNotAllowed(api: FastifyInstance, path: string, pathRoutes: readonly AnyApiRoute[]): void {
+  const allowed = new Set<string>(pathRoutes.map((route) => route.method));
+  if (allowed.has('GET')) allowed.add('HEAD');
+  allowed.add('OPTIONS');
+  const allow = [...allowed].join(', ');
+  const others = (['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const).filter((m) => !allowed.has(m));
+  api.route({
+    method: 'OPTIONS',
+    url: fastifyPath(path),
+    handler: async (_request, reply) => reply.header('allow', allow).status(204).send(),
+  });
+  if (others.length === 0) return;
+  api.route({
+    method: others,
+    url: fastifyPath(path),
+    handler: async (request, reply) => {
+      void reply.header('allow', allow);
+      throw new ApiError(405, 'method_not_allowed', `${request.method} is not allowed here; allowed: ${allow}`);
+    },
+  });
+}
+
+/**
+ * Authenticates (without failing yet) and counts the request against its client's rate limit, or its
+ * address's when it has no valid token, so that every response carries the rate-limit headers and a flood of
+ * bad tokens is limited too.
+ */
+async function authenticateAndLimit(
+  ctx: CoreContext,
+  limiter: RateLimiter,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
+  try {
+    request.apiAuth = { claims: await authenticateBearer(ctx, request, reply) };
+  } catch (error) {
+    request.apiAuth = { error };
+  }
+  if (limiter.policy.limit === 0) return;
+  const key = 'claims' in request.apiAuth ? `client:${request.apiAuth.claims.clientId}` : `ip:${request.ip}`;
+  const decision = await limiter.consume(key);
+  setRateLimitHeaders(reply, decision, limiter.policy.windowSeconds);
+  if (!decision.allowed) {
+    void reply.header('retry-after', String(decision.resetSeconds));
+    throw new ApiError(
+      429,
+      'rate_limited',
+      `Too many requests: the limit is ${decision.limit} per ${limiter.policy.windowSeconds} s; retry after ${decision.resetSeconds} s`,
+    );
+  }
+}
+
+/** draft-ietf-httpapi-ratelimit-headers: the policy, and what is left of the current window. */
+function setRateLimitHeaders(reply: FastifyReply, decision: RateLimitDecision, windowSeconds: number): void {
+  void reply
+    .header('ratelimit-policy', `${decision.limit};w=${windowSeconds}`)
+    .header('ratelimit-limit', String(decision.limit))
+    .header('ratelimit-remaining', String(decision.remaining))
+    .header('ratelimit-reset', String(decision.resetSeconds));
+}
+
+/** 406 for an Accept that rules JSON out; 415 for a body that is not JSON. */
+function checkNegotiation(request: FastifyRequest): void {
+  if (!isJsonAcceptable(request.headers.accept)) {
+    throw new ApiError(
+      406,
+      'not_acceptable',
+      'This API answers in application/json only: send Accept: application/json',
+    );
+  }
+  if (!METHODS_WITH_BODY.has(request.method) || !hasBody(request)) return;
+  if (!isJsonContentType(request.headers['content-type'])) {
+    throw new ApiError(415, 'unsupported_media_type', 'Send the request body as application/json');
+  }
+}
+
+const hasBody = (request: FastifyRequest) =>
+  request.headers['transfer-encoding'] !== undefined ||
+  (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0');
+
+function admittedToken(request: FastifyRequest, route: AnyApiRoute): AccessTokenClaims {
+  const auth = request.apiAuth;
+  if (auth === undefined) throw new Error('the API authentication hook did not run');
+  if ('error' in auth) throw auth.error;
+  checkScopes(auth.claims, route.scopes);
+  return auth.claims;
+}
+
+interface ValidInput {
+  params: unknown;
+  query: unknown;
+  body: unknown;
+}
+
+/** Validates path, query and body together, so one 400 lists every offending field. */
+function validateInput(route: AnyApiRoute, request: FastifyRequest): ValidInput {
+  const fields: FieldErrors = {};
+  const parse = (schema: z.ZodType | undefined, value: unknown, location: 'path' | 'query' | 'body') => {
+    if (schema === undefined) return undefined;
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    Object.assign(fields, mergeFields(fields, zodIssuesToFields(result.error.issues, location)));
+    return undefined;
+  };
+  const params = parse(route.params, request.params ?? {}, 'path');
+  const query = parse(route.query, request.query ?? {}, 'query');
+  const body = route.body === undefined ? undefined : parse(route.body, request.body, 'body');
+  if (route.query === undefined && hasQuery(request.query)) {
+    Object.assign(fields, mergeFields(fields, unknownQueryFields(request.query)));
+  }
+  if (Object.keys(fields).length > 0) throw new ValidationError(fields);
+  return { params, query, body };
+}
+
+const hasQuery = (query: unknown) => query !== null && typeof query === 'object' && Object.keys(query).length > 0;
+
+function unknownQueryFields(query: unknown): FieldErrors {
+  const fields: FieldErrors = {};
+  for (const name of Object.keys(query as object)) fields[name] = ['Is not a known query parameter.'];
+  return fields;
+}
+
+function mergeFields(into: FieldErrors, more: FieldErrors): FieldErrors {
+  const merged: FieldErrors = { ...into };
+  for (const [field, messages] of Object.entries(more)) merged[field] = [...(merged[field] ?? []), ...messages];
+  return merged;
+}
+
+function readIdempotencyKey(request: FastifyRequest): string | undefined {
+  const header = request.headers['idempotency-key'];
+  if (header === undefined) return undefined;
+  if (typeof header !== 'string' || !IDEMPOTENCY_KEY.test(header)) {
+    throw ValidationError.field('Idempotency-Key', 'Should be 1 to 255 visible ASCII characters, e.g. a UUID.');
+  }
+  return header;
+}
+
+/**
+ * A create under an Idempotency-Key: the first request creates and remembers its answer in the same
+ * transaction; a repeat with the same body gets that answer with 200; another body gets 422. Two parallel
+ * requests with one key race on the key's primary key: the loser's transaction (with its resource) rolls
+ * back and it answers like a repeat.
+ */
+async function runIdempotent(
+  ctx: CoreContext,
+  request: FastifyRequest,
+  token: AccessTokenClaims,
+  key: string,
+  create: (repos: Repositories) => Promise<ApiResult<unknown>>,
+): Promise<ApiResult<unknown>> {
+  const requestHash = hashRequest(request);
+  const environment = token.environment;
+  const earlier = await ctx.storage.idempotencyKeys.find(token.clientId, environment, key, ctx.clock.now());
+  if (earlier !== undefined) return replay(earlier, requestHash);
+  try {
+    return await ctx.storage.transaction(async (tx) => {
+      const result = await create(tx);
+      const now = ctx.clock.now();
+      await tx.idempotencyKeys.insert({
+        clientId: token.clientId,
+        environment,
+        key,
+        requestHash,
+        location: result.location ?? '',
+        responseBody: JSON.stringify(result.body ?? null),
+        createdAt: now,
+        expiresAt: now + IDEMPOTENCY_KEY_TTL_MS,
+      });
+      return result;
+    });
+  } catch (error) {
+    if (!(error instanceof UniqueViolationError)) throw error;
+    const winner = await ctx.storage.idempotencyKeys.find(token.clientId, environment, key, ctx.clock.now());
+    if (winner === undefined) throw error;
+    return replay(winner, requestHash);
+  }
+}
+
+function replay(record: IdempotencyRecord, requestHash: string): ApiResult<unknown> {
+  if (record.requestHash !== requestHash) {
+    throw new ApiError(
+      422,
+      'idempotency_key_reused',
+      'This Idempotency-Key was used with a different request; use a new key for a new request',
+    );
+  }
+  return {
+    status: 200,
+    body: JSON.parse(record.responseBody) as unknown,
+    ...(record.location === '' ? {} : { location: record.location }),
+  };
+}
+
+/** Method, path and body with object keys sorted: the same JSON sent twice hashes the same. */
+function hashRequest(request: FastifyRequest): string {
+  const path = request.url.split('?')[0] ?? '';
+  return createHash('sha256')
+    .update(`${request.method} ${path}\n${canonicalJson(request.body)}`)
+    .digest('base64url');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+function sendResult(reply: FastifyReply, result: ApiResult<unknown>): FastifyReply {
+  if (result.location !== undefined) void reply.header('location', result.location);
+  if (result.status === 204) return reply.status(204).send();
+  return reply
+    .status(result.status)
+    .type('application/json; charset=utf-8')
+    .send(JSON.stringify(result.body ?? null));
+}
+
+/** The API's one error shape; nothing internal leaves the server (500s carry only the request id). */
+function handleApiError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const requestId = request.id;
+  if (error instanceof ValidationError) {
+    void reply.status(400).type('application/json; charset=utf-8').send(JSON.stringify(error.fields));
+    return;
+  }
+  if (error instanceof OAuthError) {
+    sendOAuthError(reply, error, requestId);
+    return;
+  }
+  const apiError = toApiError(error);
+  if (apiError === undefined) {
+    request.log.error({ err: error }, 'unhandled API error');
+    void reply.status(500).type('application/json; charset=utf-8').send({
+      error: 'server_error',
+      error_description: 'The server hit an unexpected error; quote the request_id when reporting it',
+      request_id: requestId,
+    });
+    return;
+  }
+  if (apiError instanceof ValidationError) {
+    void reply.status(400).type('application/json; charset=utf-8').send(JSON.stringify(apiError.fields));
+    return;
+  }
+  void reply.status(apiError.status).type('application/json; charset=utf-8').send(apiError.toJSON());
+}
+
+/** Fastify's own client errors (bad JSON, body too large, unknown media type) in the API's shape. */
+function toApiError(error: unknown): ApiError | ValidationError | undefined {
+  if (error instanceof ApiError) return error;
+  const fastifyError = error as Partial<FastifyError>;
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError(415, 'unsupported_media_type', 'Send the request body as application/json');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError(413, 'payload_too_large', 'The request body is too large');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return ValidationError.field('body', 'Is not valid JSON.');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return ValidationError.field('body', 'The JSON body is empty.');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return ValidationError.field('body', 'The Content-Length does not match the body.');
+    default:
+      break;
+  }
+  if (fastifyError.statusCode === 400 && error instanceof SyntaxError) {
+    return ValidationError.field('body', 'Is not valid JSON.');
+  }
+  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return ValidationError.field('request', fastifyError.message ?? 'The request is malformed.');
+  }
+  return undefined;
+}

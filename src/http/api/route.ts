@@ -1,0 +1,87 @@
+import type { FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { CoreContext } from '../../core/context.js';
+import type { Repositories } from '../../core/ports.js';
+import type { DataScope } from '../../core/resources/ports.js';
+import type { AccessTokenClaims } from '../../core/tokens/access-token.js';
+
+/**
+ * One REST API operation, declared once: its zod schemas are the single source of truth for request
+ * validation (register.ts), the handler's TypeScript types, and the OpenAPI document (openapi.ts) from
+ * which the Postman collection and the SDK are generated.
+ */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Every API path starts with this (the seeds' versioned base). */
+export const API_BASE = '/api/v0.0.1';
+
+/** Error statuses a route may answer beyond the ones every route has (400, 401, 403, 405, 406, 429, 500). */
+export type RouteErrorStatus = 404 | 409 | 415 | 422;
+
+export interface ApiInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  token: AccessTokenClaims;
+  /** Whose data this request may touch (the token's owner and environment). */
+  scope: DataScope;
+  /** Storage to use: inside a transaction for idempotent creates, so the create and its key commit together. */
+  repos: Repositories;
+  request: FastifyRequest;
+  /** The core: clock, random, configuration. Use `repos` (not ctx.storage) for data. */
+  ctx: CoreContext;
+}
+
+export interface ApiResult<R> {
+  status: 200 | 201 | 204;
+  body?: R;
+  /** For 201: the created resource's URL path (sent as `Location`). */
+  location?: string;
+}
+
+export interface ApiRoute<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+  R extends z.ZodType = z.ZodType,
+> {
+  method: HttpMethod;
+  /** OpenAPI-style path below API_BASE, e.g. `/contacts/{id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  /** OpenAPI tag (groups operations in the docs and the Postman collection). */
+  tag: string;
+  /** Every scope the token needs; empty: any valid access token. */
+  scopes: readonly string[];
+  /** Strict object schemas of the path parameters, the query string and the JSON body. */
+  params?: P;
+  query?: Q;
+  body?: B;
+  success: {
+    status: 200 | 201 | 204;
+    description: string;
+    /** The response body's schema (absent for 204). */
+    schema?: R;
+  };
+  /** Route-specific error statuses (404 for a missing resource, 422 for an idempotency-key conflict …). */
+  errors: readonly RouteErrorStatus[];
+  /** A create that honours `Idempotency-Key` (201 first, 200 with the same resource on repeat, 422 on conflict). */
+  idempotent?: boolean;
+  handler(input: ApiInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<ApiResult<z.input<R>>>;
+}
+
+/** A route with its types erased, as kept in the route table. */
+// biome-ignore lint/suspicious/noExplicitAny: the table holds routes of many schema types; each was checked at defineRoute.
+export type AnyApiRoute = ApiRoute<any, any, any, any>;
+
+/** Declares a route; the generic parameters tie the handler's input and output to the schemas. */
+export function defineRoute<
+  P extends z.ZodType = z.ZodObject<Record<string, never>>,
+  Q extends z.ZodType = z.ZodObject<Record<string, never>>,
+  B extends z.ZodType = z.ZodUndefined,
+  R extends z.ZodType = z.ZodUndefined,
+>(route: ApiRoute<P, Q, B, R>): AnyApiRoute {
+  return route;
+}

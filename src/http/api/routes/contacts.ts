@@ -1,0 +1,202 @@
+import { z } from 'zod';
+import { changeContact, newContact, newContactId } from '../../../core/resources/contacts.js';
+import { decodeCursor, toPage } from '../../../core/resources/pagination.js';
+import type { ContactRecord, PagePosition } from '../../../core/resources/ports.js';
+import { notFound, ValidationError } from '../errors.js';
+import { isoTime, nextPageLink } from '../links.js';
+import { type AnyApiRoute, API_BASE, defineRoute } from '../route.js';
+import {
+  e164Phone,
+  emailAddress,
+  languageCode,
+  listOf,
+  pageCursor,
+  pageLimit,
+  resourceId,
+  timestamp,
+} from '../schemas.js';
+
+const name = z
+  .string({ error: 'Should be a string.' })
+  .trim()
+  .min(1, { error: 'Is required and may not be blank.' })
+  .max(200, { error: 'Should be at most 200 characters.' })
+  .meta({ example: 'Ada Lovelace' });
+const tags = z
+  .array(
+    z.string().trim().min(1, { error: 'Should not be blank.' }).max(50, { error: 'Should be at most 50 characters.' }),
+    {
+      error: 'Should be an array of strings.',
+    },
+  )
+  .max(20, { error: 'Should have at most 20 tags.' })
+  .meta({ example: ['customer', 'newsletter'] });
+
+/** Create and replace (PUT): every field; the optional ones default to empty. */
+const contactBody = z.strictObject({
+  name,
+  email: emailAddress.nullable().default(null),
+  phone: e164Phone.nullable().default(null),
+  language: languageCode.nullable().default(null),
+  tags: tags.default([]),
+});
+
+/** PATCH: any subset of the fields, at least one. */
+const contactPatch = z
+  .strictObject({
+    name: name.optional(),
+    email: emailAddress.nullable().optional(),
+    phone: e164Phone.nullable().optional(),
+    language: languageCode.nullable().optional(),
+    tags: tags.optional(),
+  })
+  .refine((patch) => Object.keys(patch).length > 0, { error: 'Send at least one field to change.' });
+
+const contact = z
+  .object({
+    id: z.string().meta({ example: 'ct_Q2hhbmdlTWU' }),
+    name: z.string(),
+    email: z.string().nullable(),
+    phone: z.string().nullable().meta({ description: 'E.164' }),
+    language: z.string().nullable().meta({ description: 'ISO 639-1' }),
+    tags: z.array(z.string()),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .meta({ id: 'Contact' });
+
+const contactPath = z.strictObject({ id: resourceId('ct') });
+const listQuery = z.strictObject({ limit: pageLimit, cursor: pageCursor });
+
+const toJson = (record: ContactRecord): z.input<typeof contact> => ({
+  id: record.id,
+  name: record.name,
+  email: record.email,
+  phone: record.phone,
+  language: record.language,
+  tags: record.tags,
+  created_at: isoTime(record.createdAt),
+  updated_at: isoTime(record.updatedAt),
+});
+
+const location = (id: string) => `${API_BASE}/contacts/${id}`;
+const position = (record: ContactRecord): PagePosition => ({ at: record.createdAt, id: record.id });
+const missing = (id: string) => notFound(`Contact ${id} does not exist`);
+
+/** Reads the `cursor` query parameter: a cursor this API made, or a validation error. */
+export function pageAfter(cursor: string | undefined): PagePosition | undefined {
+  if (cursor === undefined) return undefined;
+  const after = decodeCursor(cursor);
+  if (after === undefined) throw ValidationError.field('cursor', 'Value is not a cursor of this list.');
+  return after;
+}
+
+const DEFAULT_LIMIT = 20;
+
+export const contactRoutes: AnyApiRoute[] = [
+  defineRoute({
+    method: 'GET',
+    path: '/contacts',
+    operationId: 'listContacts',
+    summary: 'List contacts',
+    description: 'Oldest first. Follow `next` until it is null to read them all.',
+    tag: 'Contacts',
+    scopes: ['read:contacts'],
+    query: listQuery,
+    success: { status: 200, description: 'A page of contacts', schema: listOf(contact) },
+    errors: [],
+    async handler({ query, scope, repos, request }) {
+      const limit = query.limit ?? DEFAULT_LIMIT;
+      const rows = await repos.contacts.list(scope, { limit: limit + 1, after: pageAfter(query.cursor) });
+      const page = toPage(rows, limit, position);
+      return { status: 200, body: { data: page.items.map(toJson), next: nextPageLink(request, page.nextCursor) } };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/contacts',
+    operationId: 'createContact',
+    summary: 'Create a contact',
+    description:
+      'With an `Idempotency-Key` header, a repeat of the same request returns 200 and the contact created the first time.',
+    tag: 'Contacts',
+    scopes: ['write:contacts'],
+    body: contactBody,
+    success: { status: 201, description: 'The contact was created', schema: contact },
+    errors: [415, 422],
+    idempotent: true,
+    async handler({ body, scope, repos, ctx }) {
+      const record = newContact(scope, body, newContactId(ctx.random), ctx.clock.now());
+      await repos.contacts.insert(record);
+      return { status: 201, body: toJson(record), location: location(record.id) };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/contacts/{id}',
+    operationId: 'getContact',
+    summary: 'Get a contact',
+    tag: 'Contacts',
+    scopes: ['read:contacts'],
+    params: contactPath,
+    success: { status: 200, description: 'The contact', schema: contact },
+    errors: [404],
+    async handler({ params, scope, repos }) {
+      const record = await repos.contacts.find(scope, params.id);
+      if (record === undefined) throw missing(params.id);
+      return { status: 200, body: toJson(record) };
+    },
+  }),
+  defineRoute({
+    method: 'PUT',
+    path: '/contacts/{id}',
+    operationId: 'replaceContact',
+    summary: 'Replace a contact',
+    description: 'Sets every field; an optional field left out becomes empty.',
+    tag: 'Contacts',
+    scopes: ['write:contacts'],
+    params: contactPath,
+    body: contactBody,
+    success: { status: 200, description: 'The contact as stored', schema: contact },
+    errors: [404, 415],
+    async handler({ params, body, scope, repos, ctx }) {
+      const record = await changeContact(repos.contacts, scope, params.id, body, ctx.clock.now());
+      if (record === undefined) throw missing(params.id);
+      return { status: 200, body: toJson(record) };
+    },
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: '/contacts/{id}',
+    operationId: 'updateContact',
+    summary: 'Change some fields of a contact',
+    description: 'Only the fields sent change; send null to clear an optional field.',
+    tag: 'Contacts',
+    scopes: ['write:contacts'],
+    params: contactPath,
+    body: contactPatch,
+    success: { status: 200, description: 'The contact as stored', schema: contact },
+    errors: [404, 415],
+    async handler({ params, body, scope, repos, ctx }) {
+      const changes = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
+      const record = await changeContact(repos.contacts, scope, params.id, changes, ctx.clock.now());
+      if (record === undefined) throw missing(params.id);
+      return { status: 200, body: toJson(record) };
+    },
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/contacts/{id}',
+    operationId: 'deleteContact',
+    summary: 'Delete a contact',
+    tag: 'Contacts',
+    scopes: ['write:contacts'],
+    params: contactPath,
+    success: { status: 204, description: 'The contact was deleted' },
+    errors: [404],
+    async handler({ params, scope, repos }) {
+      if (!(await repos.contacts.delete(scope, params.id))) throw missing(params.id);
+      return { status: 204 };
+    },
+  }),
+];

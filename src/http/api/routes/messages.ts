@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { newMessage, newMessageId } from '../../../core/resources/messages.js';
+import { toPage } from '../../../core/resources/pagination.js';
+import { MESSAGE_CHANNELS, MESSAGE_STATUSES, type MessageRecord } from '../../../core/resources/ports.js';
+import { notFound, ValidationError } from '../errors.js';
+import { isoTime, nextPageLink } from '../links.js';
+import { type AnyApiRoute, API_BASE, defineRoute } from '../route.js';
+import { listOf, pageCursor, pageLimit, resourceId, timestamp } from '../schemas.js';
+import { pageAfter } from './contacts.js';
+
+const channel = z.enum(MESSAGE_CHANNELS, { error: `Should be one of: ${MESSAGE_CHANNELS.join(', ')}.` });
+const status = z.enum(MESSAGE_STATUSES);
+
+const messageBody = z.strictObject({
+  contact_id: resourceId('ct'),
+  channel,
+  body: z
+    .string({ error: 'Should be a string.' })
+    .min(1, { error: 'Is required and may not be empty.' })
+    .max(1600, { error: 'Should be at most 1600 characters.' })
+    .meta({ example: 'Your order has shipped.' }),
+});
+
+const message = z
+  .object({
+    id: z.string().meta({ example: 'msg_Q2hhbmdlTWU' }),
+    contact_id: z.string(),
+    channel,
+    body: z.string(),
+    status: status.meta({ description: 'queued → sent → delivered, or failed' }),
+    created_at: timestamp,
+    updated_at: timestamp,
+    events: z
+      .array(z.object({ status, at: timestamp, detail: z.string().nullable() }))
+      .meta({ description: 'Every status the message has had, oldest first' }),
+  })
+  .meta({ id: 'Message' });
+
+const toJson = (record: MessageRecord): z.input<typeof message> => ({
+  id: record.id,
+  contact_id: record.contactId,
+  channel: record.channel,
+  body: record.body,
+  status: record.status,
+  created_at: isoTime(record.createdAt),
+  updated_at: isoTime(record.updatedAt),
+  events: record.events.map((event) => ({ status: event.status, at: isoTime(event.at), detail: event.detail })),
+});
+
+const DEFAULT_LIMIT = 20;
+
+export const messageRoutes: AnyApiRoute[] = [
+  defineRoute({
+    method: 'GET',
+    path: '/messages',
+    operationId: 'listMessages',
+    summary: 'List messages',
+    description: 'Oldest first, each with its status history.',
+    tag: 'Messages',
+    scopes: ['read:messages'],
+    query: z.strictObject({ limit: pageLimit, cursor: pageCursor }),
+    success: { status: 200, description: 'A page of messages', schema: listOf(message) },
+    errors: [],
+    async handler({ query, scope, repos, request }) {
+      const limit = query.limit ?? DEFAULT_LIMIT;
+      const rows = await repos.messages.list(scope, { limit: limit + 1, after: pageAfter(query.cursor) });
+      const page = toPage(rows, limit, (row) => ({ at: row.createdAt, id: row.id }));
+      return { status: 200, body: { data: page.items.map(toJson), next: nextPageLink(request, page.nextCursor) } };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/messages',
+    operationId: 'sendMessage',
+    summary: 'Send a message to a contact',
+    description:
+      'The message is queued and a background worker moves it to sent, then delivered (or failed, with the reason). ' +
+      'With an `Idempotency-Key` header a repeat returns 200 and the message queued the first time.',
+    tag: 'Messages',
+    scopes: ['write:messages'],
+    body: messageBody,
+    success: { status: 201, description: 'The message was queued', schema: message },
+    errors: [415, 422],
+    idempotent: true,
+    async handler({ body, scope, repos, ctx }) {
+      const contact = await repos.contacts.find(scope, body.contact_id);
+      if (contact === undefined)
+        throw ValidationError.field('contact_id', `Contact ${body.contact_id} does not exist.`);
+      const fields = { contactId: contact.id, channel: body.channel, body: body.body };
+      const record = newMessage(scope, fields, newMessageId(ctx.random), ctx.clock.now());
+      await repos.messages.insert(record);
+      return { status: 201, body: toJson(record), location: `${API_BASE}/messages/${record.id}` };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/messages/{id}',
+    operationId: 'getMessage',
+    summary: 'Get a message and its status history',
+    tag: 'Messages',
+    scopes: ['read:messages'],
+    params: z.strictObject({ id: resourceId('msg') }),
+    success: { status: 200, description: 'The message', schema: message },
+    errors: [404],
+    async handler({ params, scope, repos }) {
+      const record = await repos.messages.find(scope, params.id);
+      if (record === undefined) throw notFound(`Message ${params.id} does not exist`);
+      return { status: 200, body: toJson(record) };
+    },
+  }),
+];

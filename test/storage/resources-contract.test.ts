@@ -1,0 +1,533 @@
+/**
+ * Contract tests of the REST API resources' repositories (src/core/resources/ports.ts): one suite, run
+ * against every dialect (SQLite always, PostgreSQL when FLEXGATE_TEST_DATABASE_URL is set).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Storage, UniqueViolationError } from '../../src/core/ports.js';
+import type {
+  ContactRecord,
+  DataScope,
+  IdempotencyRecord,
+  MessageRecord,
+  NewsRecord,
+  PagePosition,
+} from '../../src/core/resources/ports.js';
+import { type OpenStorageOptions, openStorage } from '../../src/storage/open.js';
+
+const PG_URL = process.env.FLEXGATE_TEST_DATABASE_URL;
+
+/** 2023-11-14T22:13:20Z, well above 2^32 so that 64-bit handling is exercised. */
+const T0 = 1_700_000_000_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+interface DialectHarness {
+  location(): OpenStorageOptions;
+  open(options: OpenStorageOptions): Promise<Storage>;
+  dispose(): Promise<void>;
+}
+
+function sqliteHarness(): DialectHarness {
+  const dirs: string[] = [];
+  const opened: Storage[] = [];
+  return {
+    location() {
+      const dataDir = mkdtempSync(join(tmpdir(), 'flexgate-resources-'));
+      dirs.push(dataDir);
+      return { dataDir };
+    },
+    async open(options) {
+      const storage = await openStorage(options);
+      opened.push(storage);
+      return storage;
+    },
+    async dispose() {
+      await Promise.all(opened.map((s) => s.close()));
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function postgresHarness(url: string): DialectHarness {
+  const schemas: string[] = [];
+  const opened: Storage[] = [];
+  return {
+    location() {
+      const pgSchema = `fg_test_${randomBytes(6).toString('hex')}`;
+      schemas.push(pgSchema);
+      return { databaseUrl: url, dataDir: '/nonexistent', pgSchema };
+    },
+    async open(options) {
+      const storage = await openStorage(options);
+      opened.push(storage);
+      return storage;
+    },
+    async dispose() {
+      await Promise.all(opened.map((s) => s.close()));
+      if (schemas.length === 0) return;
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        for (const schema of schemas) await client.query(`drop schema if exists "${schema}" cascade`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+const dialects: { name: string; harness: () => DialectHarness; skip: boolean }[] = [
+  { name: 'sqlite', harness: sqliteHarness, skip: false },
+  { name: 'postgres', harness: () => postgresHarness(PG_URL ?? ''), skip: PG_URL === undefined || PG_URL === '' },
+];
+
+for (const dialect of dialects) {
+  (dialect.skip ? describe.skip : describe)(`${dialect.name} resources`, () => {
+    const harness = dialect.harness();
+    let storage: Storage;
+    const fresh = () => harness.open(harness.location());
+    let counter = 0;
+    const uid = (prefix: string) => `${prefix}-${++counter}-${randomBytes(3).toString('hex')}`;
+    /** A new owner in sandbox: its data is isolated from every other test's. */
+    const aScope = (): DataScope => ({ ownerId: uid('owner'), environment: 'sandbox' });
+
+    beforeAll(async () => {
+      storage = await fresh();
+    });
+
+    afterAll(async () => {
+      await harness.dispose();
+    });
+
+    function aContact(scope: DataScope, overrides: Partial<ContactRecord> = {}): ContactRecord {
+      return {
+        id: uid('ct'),
+        ownerId: scope.ownerId,
+        environment: scope.environment,
+        name: 'Zoë “test” ✓',
+        email: 'zoe@example.com',
+        phone: '+31612345678',
+        language: 'nl',
+        tags: ['vip', 'beta'],
+        createdAt: T0,
+        updatedAt: T0,
+        ...overrides,
+      };
+    }
+
+    function aMessage(scope: DataScope, overrides: Partial<MessageRecord> = {}): MessageRecord {
+      const createdAt = overrides.createdAt ?? T0;
+      return {
+        id: uid('msg'),
+        ownerId: scope.ownerId,
+        environment: scope.environment,
+        contactId: 'ct-x',
+        channel: 'sms',
+        body: 'Hello',
+        status: 'queued',
+        createdAt,
+        updatedAt: createdAt,
+        events: [{ status: 'queued', at: createdAt, detail: null }],
+        ...overrides,
+      };
+    }
+
+    function aKey(overrides: Partial<IdempotencyRecord> = {}): IdempotencyRecord {
+      return {
+        clientId: uid('client'),
+        environment: 'live',
+        key: uid('key'),
+        requestHash: 'aGFzaA',
+        location: '/v1/contacts/ct-1',
+        responseBody: '{"id":"ct-1"}',
+        createdAt: T0,
+        expiresAt: T0 + HOUR,
+        ...overrides,
+      };
+    }
+
+    /** Every row of a list, page by page of `size`, continuing after each page's last row. */
+    async function pageThrough<T extends { id: string }>(
+      size: number,
+      fetch: (after: PagePosition | undefined) => Promise<T[]>,
+      position: (row: T) => number,
+    ): Promise<{ rows: T[]; pages: number }> {
+      const rows: T[] = [];
+      let after: PagePosition | undefined;
+      let pages = 0;
+      for (;;) {
+        const page = await fetch(after);
+        pages++;
+        expect(page.length).toBeLessThanOrEqual(size);
+        rows.push(...page);
+        if (page.length < size) return { rows, pages };
+        const last = page[page.length - 1] as T;
+        after = { at: position(last), id: last.id };
+      }
+    }
+
+    describe('contacts', () => {
+      it('inserts and finds a contact, round-tripping every field', async () => {
+        const scope = aScope();
+        const contact = aContact(scope, { email: null, language: null, tags: [] });
+        await storage.contacts.insert(contact);
+        expect(await storage.contacts.find(scope, contact.id)).toEqual(contact);
+        const full = aContact(scope);
+        await storage.contacts.insert(full);
+        expect(await storage.contacts.find(scope, full.id)).toEqual(full);
+      });
+
+      it('rejects a duplicate id with UniqueViolationError', async () => {
+        const scope = aScope();
+        const contact = aContact(scope);
+        await storage.contacts.insert(contact);
+        await expect(storage.contacts.insert(contact)).rejects.toBeInstanceOf(UniqueViolationError);
+      });
+
+      it('pages through ties on created_at in (created_at, id) order, without duplicates or skips', async () => {
+        const scope = aScope();
+        const contacts: ContactRecord[] = [];
+        // 3 distinct times, 4 contacts each: every page boundary falls inside or at the edge of a tie.
+        for (let i = 0; i < 12; i++) contacts.push(aContact(scope, { createdAt: T0 + Math.floor(i / 4) * MINUTE }));
+        // Insert in a shuffled order, so that insertion order cannot stand in for the sort.
+        for (const c of [...contacts].reverse()) await storage.contacts.insert(c);
+        const expected = [...contacts].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+
+        for (const size of [1, 3, 5, 12, 20]) {
+          const { rows } = await pageThrough(
+            size,
+            (after) => storage.contacts.list(scope, { limit: size, after }),
+            (c) => c.createdAt,
+          );
+          expect(rows.map((c) => c.id)).toEqual(expected.map((c) => c.id));
+        }
+        expect(await storage.contacts.list(scope, { limit: 100 })).toEqual(expected);
+      });
+
+      it('limits a page and continues strictly after the given position', async () => {
+        const scope = aScope();
+        const a = aContact(scope, { id: `${uid('x')}-a`, createdAt: T0 });
+        const b = aContact(scope, { id: `${a.id}-b`, createdAt: T0 });
+        const c = aContact(scope, { id: `${a.id}-0`, createdAt: T0 + 1 });
+        for (const x of [c, b, a]) await storage.contacts.insert(x);
+        expect((await storage.contacts.list(scope, { limit: 2 })).map((x) => x.id)).toEqual([a.id, b.id]);
+        expect(
+          (await storage.contacts.list(scope, { limit: 10, after: { at: T0, id: a.id } })).map((x) => x.id),
+        ).toEqual([b.id, c.id]);
+        expect(await storage.contacts.list(scope, { limit: 10, after: { at: T0 + 1, id: c.id } })).toEqual([]);
+      });
+
+      it('isolates owners and environments', async () => {
+        const scope = aScope();
+        const contact = aContact(scope);
+        await storage.contacts.insert(contact);
+        const otherOwner: DataScope = { ownerId: uid('owner'), environment: scope.environment };
+        const otherEnv: DataScope = { ownerId: scope.ownerId, environment: 'live' };
+        for (const other of [otherOwner, otherEnv]) {
+          expect(await storage.contacts.find(other, contact.id)).toBeUndefined();
+          expect(await storage.contacts.list(other, { limit: 10 })).toEqual([]);
+          expect(await storage.contacts.update({ ...contact, ...other, name: 'hijack' })).toBe(false);
+          expect(await storage.contacts.delete(other, contact.id)).toBe(false);
+        }
+        expect(await storage.contacts.find(scope, contact.id)).toEqual(contact);
+      });
+
+      it('updates the mutable fields and reports whether a row matched', async () => {
+        const scope = aScope();
+        const contact = aContact(scope);
+        await storage.contacts.insert(contact);
+        const changed: ContactRecord = {
+          ...contact,
+          name: 'New name',
+          email: null,
+          phone: '+441234567890',
+          language: 'en',
+          tags: ['x'],
+          updatedAt: T0 + HOUR,
+        };
+        expect(await storage.contacts.update(changed)).toBe(true);
+        expect(await storage.contacts.find(scope, contact.id)).toEqual(changed);
+        expect(await storage.contacts.update({ ...changed, id: uid('missing') })).toBe(false);
+      });
+
+      it('deletes and reports whether a row matched', async () => {
+        const scope = aScope();
+        const contact = aContact(scope);
+        await storage.contacts.insert(contact);
+        expect(await storage.contacts.delete(scope, contact.id)).toBe(true);
+        expect(await storage.contacts.find(scope, contact.id)).toBeUndefined();
+        expect(await storage.contacts.delete(scope, contact.id)).toBe(false);
+      });
+    });
+
+    describe('messages', () => {
+      it('stores a message with its first event and finds it', async () => {
+        const scope = aScope();
+        const message = aMessage(scope, { channel: 'whatsapp', body: 'Hallo “wereld” ✓' });
+        await storage.messages.insert(message);
+        expect(await storage.messages.find(scope, message.id)).toEqual(message);
+        expect(await storage.messages.find({ ...scope, environment: 'live' }, message.id)).toBeUndefined();
+        expect(await storage.messages.find({ ...scope, ownerId: uid('owner') }, message.id)).toBeUndefined();
+      });
+
+      it('stores nothing when the message id is taken', async () => {
+        const scope = aScope();
+        const message = aMessage(scope);
+        await storage.messages.insert(message);
+        await expect(
+          storage.messages.insert({ ...message, body: 'other', events: [{ status: 'failed', at: T0, detail: 'x' }] }),
+        ).rejects.toBeInstanceOf(UniqueViolationError);
+        expect(await storage.messages.find(scope, message.id)).toEqual(message);
+      });
+
+      it('transitions, recording each event in order', async () => {
+        const scope = aScope();
+        const message = aMessage(scope);
+        await storage.messages.insert(message);
+        expect(
+          await storage.messages.transition(message.id, 'queued', { status: 'sent', at: T0 + 1, detail: null }),
+        ).toBe(true);
+        // Not in `queued` any more.
+        expect(
+          await storage.messages.transition(message.id, 'queued', { status: 'failed', at: T0 + 2, detail: 'late' }),
+        ).toBe(false);
+        expect(
+          await storage.messages.transition(message.id, 'sent', { status: 'failed', at: T0 + 3, detail: 'no route' }),
+        ).toBe(true);
+        expect(
+          await storage.messages.transition(uid('missing'), 'queued', { status: 'sent', at: T0, detail: null }),
+        ).toBe(false);
+        expect(await storage.messages.find(scope, message.id)).toEqual({
+          ...message,
+          status: 'failed',
+          updatedAt: T0 + 3,
+          events: [
+            { status: 'queued', at: T0, detail: null },
+            { status: 'sent', at: T0 + 1, detail: null },
+            { status: 'failed', at: T0 + 3, detail: 'no route' },
+          ],
+        });
+      });
+
+      it('lets exactly one of 10 concurrent transitions from the same status win', async () => {
+        const scope = aScope();
+        const message = aMessage(scope);
+        await storage.messages.insert(message);
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            storage.messages.transition(message.id, 'queued', { status: 'sent', at: T0 + 1 + i, detail: `w${i}` }),
+          ),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const stored = await storage.messages.find(scope, message.id);
+        expect(stored?.status).toBe('sent');
+        expect(stored?.events.map((e) => e.status)).toEqual(['queued', 'sent']);
+      });
+
+      it('transitions inside a transaction, and rolls the transition back with it', async () => {
+        const scope = aScope();
+        const message = aMessage(scope);
+        await storage.messages.insert(message);
+        await expect(
+          storage.transaction(async (tx) => {
+            expect(
+              await tx.messages.transition(message.id, 'queued', { status: 'sent', at: T0 + 1, detail: null }),
+            ).toBe(true);
+            expect((await tx.messages.find(scope, message.id))?.events).toHaveLength(2);
+            throw new Error('boom');
+          }),
+        ).rejects.toThrow('boom');
+        expect(await storage.messages.find(scope, message.id)).toEqual(message);
+      });
+
+      it('pages through a scope with ties, each message with its own events', async () => {
+        const scope = aScope();
+        const messages: MessageRecord[] = [];
+        for (let i = 0; i < 7; i++) messages.push(aMessage(scope, { createdAt: T0 + Math.floor(i / 3) }));
+        for (const m of [...messages].reverse()) await storage.messages.insert(m);
+        const target = messages[4] as MessageRecord;
+        await storage.messages.transition(target.id, 'queued', { status: 'sent', at: T0 + 10, detail: null });
+        await storage.messages.insert(aMessage({ ...scope, environment: 'live' }));
+        const expected = [...messages]
+          .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+          .map((m) =>
+            m.id === target.id
+              ? {
+                  ...m,
+                  status: 'sent' as const,
+                  updatedAt: T0 + 10,
+                  events: [...m.events, { status: 'sent' as const, at: T0 + 10, detail: null }],
+                }
+              : m,
+          );
+        const { rows } = await pageThrough(
+          2,
+          (after) => storage.messages.list(scope, { limit: 2, after }),
+          (m) => m.createdAt,
+        );
+        expect(rows).toEqual(expected);
+      });
+
+      it('lists a status oldest first, across owners, at most `limit`', async () => {
+        const db = await fresh();
+        const one = aScope();
+        const two: DataScope = { ownerId: uid('owner'), environment: 'live' };
+        const m1 = aMessage(one, { id: 'm-b', createdAt: T0 + 2 });
+        const m2 = aMessage(two, { id: 'm-a', createdAt: T0 + 2 });
+        const m3 = aMessage(two, { id: 'm-z', createdAt: T0 + 1 });
+        const m4 = aMessage(one, { id: 'm-c', createdAt: T0 });
+        for (const m of [m1, m2, m3, m4]) await db.messages.insert(m);
+        await db.messages.transition('m-c', 'queued', { status: 'sent', at: T0 + 5, detail: null });
+        expect((await db.messages.listByStatus('queued', 10)).map((m) => m.id)).toEqual(['m-z', 'm-a', 'm-b']);
+        expect(await db.messages.listByStatus('queued', 2)).toEqual([m3, m2]);
+        const sent = await db.messages.listByStatus('sent', 10);
+        expect(sent.map((m) => m.id)).toEqual(['m-c']);
+        expect(sent[0]?.events.map((e) => e.status)).toEqual(['queued', 'sent']);
+        expect(await db.messages.listByStatus('failed', 10)).toEqual([]);
+      });
+    });
+
+    describe('news', () => {
+      const aNews = (overrides: Partial<NewsRecord> = {}): NewsRecord => ({
+        id: uid('news'),
+        environment: 'sandbox',
+        customerId: null,
+        lang: 'en',
+        title: 'Title ✓',
+        body: 'Body',
+        publishedAt: T0,
+        ...overrides,
+      });
+
+      it('lists newest first, paging with ties, filtered by environment, customer, lang and since', async () => {
+        const db = await fresh();
+        const customer = uid('cust');
+        const publicNews: NewsRecord[] = [];
+        for (let i = 0; i < 7; i++) publicNews.push(aNews({ publishedAt: T0 + Math.floor(i / 3) * MINUTE }));
+        const dutch = aNews({ lang: 'nl', publishedAt: T0 + HOUR });
+        const addressed = aNews({ customerId: customer, publishedAt: T0 + 5 });
+        const otherCustomer = aNews({ customerId: uid('cust') });
+        const live = aNews({ environment: 'live' });
+        for (const n of [...publicNews, dutch, addressed, otherCustomer, live]) await db.news.insert(n);
+
+        const byDesc = (a: NewsRecord, b: NewsRecord) => b.publishedAt - a.publishedAt || (a.id < b.id ? 1 : -1);
+        const filter = { environment: 'sandbox' as const, customerId: null, lang: 'en' };
+        for (const size of [1, 2, 3, 7, 10]) {
+          const { rows } = await pageThrough(
+            size,
+            (after) => db.news.list(filter, { limit: size, after }),
+            (n) => n.publishedAt,
+          );
+          expect(rows).toEqual([...publicNews].sort(byDesc));
+        }
+        // Without lang: every public sandbox item.
+        expect(await db.news.list({ environment: 'sandbox', customerId: null }, { limit: 100 })).toEqual(
+          [...publicNews, dutch].sort(byDesc),
+        );
+        // A customer sees only its own news (not the public ones: the caller asks for those separately).
+        expect(await db.news.list({ environment: 'sandbox', customerId: customer }, { limit: 100 })).toEqual([
+          addressed,
+        ]);
+        expect(await db.news.list({ environment: 'live', customerId: null }, { limit: 100 })).toEqual([live]);
+        expect(await db.news.list({ environment: 'live', customerId: customer }, { limit: 100 })).toEqual([]);
+        // since is inclusive.
+        expect(
+          await db.news.list({ ...filter, since: T0 + MINUTE }, { limit: 100 }).then((r) => r.map((n) => n.id)),
+        ).toEqual(
+          publicNews
+            .filter((n) => n.publishedAt >= T0 + MINUTE)
+            .sort(byDesc)
+            .map((n) => n.id),
+        );
+      });
+    });
+
+    describe('idempotency keys', () => {
+      it('stores and finds a live record', async () => {
+        const record = aKey();
+        await storage.idempotencyKeys.insert(record);
+        expect(await storage.idempotencyKeys.find(record.clientId, 'live', record.key, T0)).toEqual(record);
+        expect(await storage.idempotencyKeys.find(record.clientId, 'sandbox', record.key, T0)).toBeUndefined();
+        expect(await storage.idempotencyKeys.find(uid('client'), 'live', record.key, T0)).toBeUndefined();
+      });
+
+      it('rejects a live duplicate with UniqueViolationError, keeping the first', async () => {
+        const record = aKey();
+        await storage.idempotencyKeys.insert(record);
+        await expect(
+          storage.idempotencyKeys.insert({ ...record, requestHash: 'other', createdAt: T0 + 1 }),
+        ).rejects.toBeInstanceOf(UniqueViolationError);
+        expect(await storage.idempotencyKeys.find(record.clientId, 'live', record.key, T0)).toEqual(record);
+        // The same key is fine for another client or environment.
+        await storage.idempotencyKeys.insert({ ...record, environment: 'sandbox' });
+        await storage.idempotencyKeys.insert({ ...record, clientId: uid('client') });
+      });
+
+      it('lets exactly one of 10 concurrent inserts of the same key succeed', async () => {
+        const record = aKey();
+        const results = await Promise.allSettled(
+          Array.from({ length: 10 }, (_, i) =>
+            storage.idempotencyKeys.insert({ ...record, location: `/v1/contacts/${i}` }),
+          ),
+        );
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        for (const r of results) {
+          if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(UniqueViolationError);
+        }
+      });
+
+      it('ignores expired records, lets a new insert replace one, and purges them', async () => {
+        const db = await fresh();
+        const record = aKey({ expiresAt: T0 + HOUR });
+        const other = aKey({ expiresAt: T0 + 2 * HOUR });
+        await db.idempotencyKeys.insert(record);
+        await db.idempotencyKeys.insert(other);
+        expect(await db.idempotencyKeys.find(record.clientId, 'live', record.key, T0 + HOUR - 1)).toEqual(record);
+        expect(await db.idempotencyKeys.find(record.clientId, 'live', record.key, T0 + HOUR)).toBeUndefined();
+
+        const again = { ...record, requestHash: 'new', createdAt: T0 + HOUR, expiresAt: T0 + 3 * HOUR };
+        await db.idempotencyKeys.insert(again);
+        expect(await db.idempotencyKeys.find(record.clientId, 'live', record.key, T0 + HOUR)).toEqual(again);
+
+        expect(await db.idempotencyKeys.deleteExpired(T0 + 2 * HOUR - 1)).toBe(0);
+        expect(await db.idempotencyKeys.deleteExpired(T0 + 2 * HOUR)).toBe(1);
+        expect(await db.idempotencyKeys.find(other.clientId, 'live', other.key, T0)).toBeUndefined();
+        expect(await db.idempotencyKeys.find(record.clientId, 'live', record.key, T0 + HOUR)).toEqual(again);
+      });
+    });
+
+    describe('transaction', () => {
+      it('rolls back a contact when the idempotency key inside the same transaction is taken', async () => {
+        const scope = aScope();
+        const taken = aKey();
+        await storage.idempotencyKeys.insert(taken);
+        const contact = aContact(scope);
+        const outcome = storage.transaction(async (tx) => {
+          await tx.contacts.insert(contact);
+          await tx.messages.insert(aMessage(scope, { contactId: contact.id }));
+          await tx.idempotencyKeys.insert({ ...taken, requestHash: 'other' });
+        });
+        await expect(outcome).rejects.toBeInstanceOf(UniqueViolationError);
+        expect(await storage.contacts.find(scope, contact.id)).toBeUndefined();
+        expect(await storage.messages.list(scope, { limit: 10 })).toEqual([]);
+      });
+
+      it('commits resources written together', async () => {
+        const scope = aScope();
+        const contact = aContact(scope);
+        const key = aKey();
+        await storage.transaction(async (tx) => {
+          await tx.contacts.insert(contact);
+          await tx.idempotencyKeys.insert(key);
+        });
+        expect(await storage.contacts.find(scope, contact.id)).toEqual(contact);
+        expect(await storage.idempotencyKeys.find(key.clientId, key.environment, key.key, T0)).toEqual(key);
+      });
+    });
+  });
+}
