@@ -70,7 +70,11 @@ export async function apiCall<T = Record<string, unknown>>(
   } else if (options.raw !== undefined) {
     body = options.raw;
   }
-  const response = await fetch(`${baseUrl}${path.startsWith('/api/') ? '' : API}${path}`, { method, headers, body });
+  const response = await fetch(`${baseUrl}${path.startsWith('/api/') ? '' : API}${path}`, {
+    method,
+    headers,
+    body: body ?? null,
+  });
   const text = await response.text();
   return {
     status: response.status,
