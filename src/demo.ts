@@ -1,5 +1,8 @@
 import { createClient } from './core/clients.js';
 import type { CoreContext } from './core/context.js';
+import { ENVIRONMENTS } from './core/ports.js';
+import { demoContacts } from './core/resources/demo-contacts.js';
+import { demoNews } from './core/resources/demo-news.js';
 import { createUser } from './core/users.js';
 
 export const DEMO_USERNAME = 'demo';
@@ -36,6 +39,7 @@ export async function seedDemoData(ctx: CoreContext): Promise<DemoSeed> {
     environment: 'sandbox',
   });
   if (secret === undefined) throw new Error('the demo app must be confidential');
+  await seedDemoApiData(ctx, user.id, `client:${client.id}`);
   return { created: true, username: user.username, password, clientId: client.id, clientSecret: secret };
 }
 
@@ -58,4 +62,22 @@ export function describeDemoSeed(seed: DemoSeed, baseUrl: string): string {
     `  curl -s -X POST ${baseUrl}/oauth2/token -d grant_type=client_credentials \\`,
     `    -d client_id=${seed.clientId} -d client_secret=${seed.clientSecret}`,
   ].join('\n');
+}
+
+/**
+ * Contacts and news for the REST API. The demo user (authorization-code tokens) and the demo client
+ * (client-credentials tokens: a client made outside the portal owns its own data) each get contacts in
+ * both environments; each environment gets public news and news for each of them.
+ */
+async function seedDemoApiData(ctx: CoreContext, userOwnerId: string, clientOwnerId: string): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.storage.transaction(async (tx) => {
+    for (const environment of ENVIRONMENTS) {
+      for (const ownerId of [userOwnerId, clientOwnerId]) {
+        for (const contact of demoContacts(ownerId, environment, now)) await tx.contacts.insert(contact);
+      }
+      const clientNews = demoNews(environment, clientOwnerId, now).filter((item) => item.customerId !== null);
+      for (const item of [...demoNews(environment, userOwnerId, now), ...clientNews]) await tx.news.insert(item);
+    }
+  });
 }
