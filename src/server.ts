@@ -41,7 +41,7 @@ export async function startServer(
       redisUrl: config.redisUrl,
       ...config.rateLimit,
       clock: ctx.clock,
-      onRedisError: (error) => (logger === false ? undefined : logger.warn({ err: error }, 'Redis rate limiter error')),
+      onRedisError: throttledWarning(logger, 'Redis rate limiter error: requests are let through (fail-open)'),
     });
   } catch (error) {
     await ctx.storage.close();
@@ -106,4 +106,19 @@ function startBackgroundWork(
   cleanup.unref();
   worker.unref();
   return [sync, cleanup, worker];
+}
+
+/** A warning at most every 30 s: a Redis outage fails every request, and the log should not drown. */
+function throttledWarning(
+  logger: ReturnType<typeof createLogger> | false,
+  message: string,
+): ((error: unknown) => void) | undefined {
+  if (logger === false) return undefined;
+  let lastAt = 0;
+  return (error) => {
+    const now = Date.now();
+    if (now - lastAt < 30_000) return;
+    lastAt = now;
+    logger.warn({ err: error }, message);
+  };
 }
