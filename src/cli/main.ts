@@ -5,6 +5,7 @@ import { InputError } from '../core/errors.js';
 import { StorageOpenError } from '../storage/open.js';
 import { registerClients } from './clients.js';
 import { registerKeys } from './keys.js';
+import { registerPostman } from './postman.js';
 import { registerServe } from './serve.js';
 import { registerUsers } from './users.js';
 
@@ -19,6 +20,7 @@ registerServe(program);
 registerUsers(program);
 registerClients(program);
 registerKeys(program);
+registerPostman(program);
 
 /** Expected failures end with one line and exit 1; anything else is a bug and shows its stack. */
 try {

@@ -10,6 +10,7 @@ import { API_ROUTES } from './api/index.js';
 import { registerApiRoutes } from './api/register.js';
 import { handleError, sendOAuthError } from './errors.js';
 import { accountRoutes } from './routes/accounts.js';
+import { apiDocsRoutes } from './routes/api-docs.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { connectedAppsRoutes } from './routes/connected-apps.js';
 import { developerAppRoutes } from './routes/developer-apps.js';
@@ -106,5 +107,6 @@ export async function buildApp(ctx: CoreContext, options: AppOptions): Promise<F
   );
   metadataRoutes(app, ctx);
   await registerApiRoutes(app, ctx, API_ROUTES, { rateLimiter: options.rateLimiter });
+  apiDocsRoutes(app, ctx, API_ROUTES);
   return app;
 }

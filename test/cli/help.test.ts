@@ -8,7 +8,7 @@ const STORAGE_OPTIONS = ['--data <dir>', '--database-url <url>'];
 const COMMANDS: { command: string[]; lists: string[] }[] = [
   {
     command: [],
-    lists: ['Usage: flexgate', '--version', '--help', 'serve', 'users', 'clients', 'keys'],
+    lists: ['Usage: flexgate', '--version', '--help', 'serve', 'users', 'clients', 'keys', 'postman', 'openapi'],
   },
   {
     command: ['serve'],
@@ -25,6 +25,7 @@ const COMMANDS: { command: string[]; lists: string[] }[] = [
       ...STORAGE_OPTIONS,
     ],
   },
+  { command: ['postman'], lists: ['Usage: flexgate postman', '--base-url <url>'] },
   { command: ['users'], lists: ['Usage: flexgate users', 'create'] },
   {
     command: ['users', 'create'],

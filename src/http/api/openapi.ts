@@ -53,13 +53,11 @@ export interface OpenApiOptions {
 
 /** What each tag groups, shown above its operations; tags not listed get a generic line. */
 const TAG_DESCRIPTIONS: Record<string, string> = {
-  Me: 'Who the access token belongs to: the client, the user and the granted scopes.',
+  Account: 'Who the access token belongs to: the client, the user, the customer and the granted scopes.',
   Contacts: 'The address book: create, read, change and delete contacts.',
   Messages: 'Send messages and follow their delivery status.',
   News: 'News items, for everyone and per customer.',
-  'Domain values': 'Reference data: the types of domain values and the values of each type.',
-  DomainValues: 'Reference data: the types of domain values and the values of each type.',
-  'Domain types': 'Reference data: the types of domain values and the values of each type.',
+  'Reference data': 'Reference lists (domain types) and the values of each list, localised with `lang`.',
 };
 
 /** OpenAPI's order of operations inside a path item, so the output does not depend on the table's order. */

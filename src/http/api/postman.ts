@@ -81,7 +81,7 @@ export function buildPostmanCollection(openapi: OpenApiDocument, options: Postma
     if (!folderNames.includes(tag)) folderNames.push(tag);
   }
 
-  const folders = folderNames
+  const folders: PostmanCollection['item'] = folderNames
     .map((name) => {
       const inFolder = entries
         .filter((entry) => (entry.operation.tags[0] ?? 'Other') === name)
@@ -100,6 +100,25 @@ export function buildPostmanCollection(openapi: OpenApiDocument, options: Postma
       };
     })
     .filter((folder) => folder.item.length > 0);
+  // A delete runs after every request that uses the deleted resource's id (POST /messages uses contact_id):
+  // deletes that later folders depend on move to a last folder.
+  const cleanUp: PostmanRequestItem[] = [];
+  folders.forEach((folder, index) => {
+    const later = JSON.stringify(folders.slice(index + 1).map((other) => other.item.map((item) => item.request)));
+    folder.item = folder.item.filter((item) => {
+      const used = (item.request.url.raw.match(/\{\{[a-z_]+\}\}/g) ?? []).filter((v) => v !== '{{baseUrl}}');
+      const moves = item.request.method === 'DELETE' && used.some((variable) => later.includes(variable));
+      if (moves) cleanUp.push(item);
+      return !moves;
+    });
+  });
+  if (cleanUp.length > 0) {
+    folders.push({
+      name: 'Clean-up',
+      description: 'Deletes what the requests above created; runs last.',
+      item: cleanUp,
+    });
+  }
 
   return {
     info: {
@@ -316,9 +335,14 @@ function exampleFor(
   mode: 'full' | 'patch' = 'full',
 ): unknown {
   const schema = resolve(openapi, input) as JsonSchema;
-  if (schema.example !== undefined) return schema.example;
+  const snakeName = snake(name);
+  const isString = schema.type === 'string' || (Array.isArray(schema.type) && schema.type.includes('string'));
+  // An id field of another resource takes the id that an earlier request captured (`contact_id`).
+  if (idVariables.has(snakeName) && (isString || schema.anyOf !== undefined)) return `{{${snakeName}}}`;
+  // A null example or default says nothing useful: a sample of the non-null type is shown instead.
+  if (schema.example !== undefined && schema.example !== null) return schema.example;
   if (Array.isArray(schema.examples) && schema.examples.length > 0) return schema.examples[0];
-  if (schema.default !== undefined) return schema.default;
+  if (schema.default !== undefined && schema.default !== null) return schema.default;
   if (schema.const !== undefined) return schema.const;
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
   for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
@@ -330,7 +354,6 @@ function exampleFor(
   }
   const types = Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string | undefined];
   const type = types.find((candidate) => candidate !== 'null');
-  const snakeName = snake(name);
   if (type === 'object' || schema.properties !== undefined) {
     const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
     const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
@@ -356,7 +379,6 @@ function exampleFor(
     return typeof schema.minimum === 'number' ? schema.minimum : 1;
   }
   if (type === 'boolean') return true;
-  if (idVariables.has(snakeName)) return `{{${snakeName}}}`;
   if (/phone|mobile|msisdn/i.test(name)) return '+31612345678';
   if (/^(lang|language|locale)$/i.test(name)) return 'en';
   switch (schema.format) {
