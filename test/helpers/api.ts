@@ -2,6 +2,7 @@
  * Helpers for the REST API suites: a client-credentials token for a fresh client, and one-call requests
  * that return status, headers and parsed JSON.
  */
+import { createApp } from '../../src/core/apps.js';
 import type { Environment } from '../../src/core/ports.js';
 import { SCOPE_CATALOGUE } from '../../src/core/scopes.js';
 import { tokenRequest } from './oauth-client.js';
@@ -81,4 +82,48 @@ export async function apiCall<T = Record<string, unknown>>(
     headers: response.headers,
     body: (text === '' ? undefined : JSON.parse(text)) as T,
   };
+}
+
+/** A client-credentials token for an existing client (all scopes unless `scopes` is given). */
+export async function clientToken(
+  server: TestServer,
+  clientId: string,
+  clientSecret: string,
+  scopes: string[] = ALL_SCOPES,
+): Promise<string> {
+  const response = await tokenRequest(server.baseUrl, {
+    grant_type: 'client_credentials',
+    client_id: clientId,
+    client_secret: clientSecret,
+    scope: scopes.join(' '),
+  });
+  if (response.status !== 200 || response.body.access_token === undefined) {
+    throw new Error(`token request failed: ${response.status} ${JSON.stringify(response.body)}`);
+  }
+  return response.body.access_token;
+}
+
+/**
+ * A developer's application (a new user as owner) with its sandbox and live clients, each with a token: both
+ * clients work on the same owner's data, so only the environment separates them.
+ */
+export async function developerAppClients(
+  server: TestServer,
+  username: string,
+): Promise<{ ownerId: string; sandbox: ApiClient; live: ApiClient }> {
+  const { id } = await server.createUser(username, 'correct horse battery staple 42');
+  const actor = await server.ctx.storage.users.findById(id);
+  if (actor === undefined) throw new Error(`user ${username} was not stored`);
+  const created = await createApp(server.ctx, actor, {
+    name: `${username}'s app`,
+    description: 'API test application',
+    redirectUris: ['https://app.example.com/cb'],
+    scopes: ALL_SCOPES,
+    grantTypes: ['client_credentials'],
+  });
+  const client = async (environment: Environment): Promise<ApiClient> => {
+    const clientId = created[environment].id;
+    return { clientId, token: await clientToken(server, clientId, created.secrets[environment]) };
+  };
+  return { ownerId: actor.id, sandbox: await client('sandbox'), live: await client('live') };
 }

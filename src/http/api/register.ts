@@ -191,7 +191,7 @@ function validateInput(route: AnyApiRoute, request: FastifyRequest): ValidInput 
   const fields: FieldErrors = {};
   const parse = (schema: z.ZodType | undefined, value: unknown, location: 'path' | 'query' | 'body') => {
     if (schema === undefined) return undefined;
-    const result = schema.safeParse(value);
+    const result = schema.safeParse(value, { reportInput: true });
     if (result.success) return result.data;
     Object.assign(fields, mergeFields(fields, zodIssuesToFields(result.error.issues, location)));
     return undefined;
