@@ -51,6 +51,8 @@ export async function registerApiRoutes(
         throw new ApiError(404, 'not_found', `No API route for ${request.method} ${request.url.split('?')[0]}`);
       });
       api.addHook('onRequest', async (request, reply) => {
+        // Quoted in every 500 and in the log line: lets a support request find what happened.
+        void reply.header('x-request-id', request.id);
         await authenticateAndLimit(ctx, options.rateLimiter, request, reply);
         checkNegotiation(request);
       });
