@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { CoreContext } from '../core/context.js';
 import { OAuthError } from '../core/errors.js';
 import type { RateLimiter } from '../core/rate-limit.js';
@@ -31,11 +31,25 @@ export interface AppOptions {
 const isFormEncoded = (contentType: string | undefined) =>
   contentType !== undefined && /^application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType);
 
-/** True when a parsed query, form or path holds a NUL character anywhere (values may be arrays). */
-function containsNul(values: unknown): boolean {
-  if (typeof values === 'string') return values.includes('\u0000');
-  if (Array.isArray(values)) return values.some(containsNul);
-  if (values !== null && typeof values === 'object') return Object.values(values).some(containsNul);
+/**
+ * True when a parsed query, form, path or JSON body holds a NUL character in any string, key or value.
+ * Iterative: a deeply nested JSON body must not overflow the stack.
+ */
+function containsNul(root: unknown): boolean {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return true;
+    } else if (Array.isArray(value)) {
+      for (const item of value) pending.push(item);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        if (key.includes('\u0000')) return true;
+        pending.push(item);
+      }
+    }
+  }
   return false;
 }
 
@@ -55,6 +69,18 @@ export async function buildApp(ctx: CoreContext, options: AppOptions): Promise<F
     requestIdHeader: false,
     // A 500 quotes the request id: unique across restarts and instances, so a report finds its log line.
     genReqId: () => randomUUID(),
+    // Path parameters are ids (≤ 200 characters); Fastify's default of 100 would answer 414 in its own shape.
+    maxParamLength: 512,
+    // Errors the router raises before any route or hook runs (a malformed URL, a too-long path segment): in
+    // our JSON error shape, and without echoing the URL back.
+    frameworkErrors: (error, _request, reply) => {
+      const description =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path segment is too long' : 'The URL is malformed';
+      void (reply as FastifyReply)
+        .status(error.statusCode ?? 400)
+        .type('application/json; charset=utf-8')
+        .send({ error: 'invalid_request', error_description: description });
+    },
   });
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
   app.setErrorHandler(handleError);

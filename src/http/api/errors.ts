@@ -4,6 +4,12 @@
  */
 export type FieldErrors = Record<string, string[]>;
 
+/**
+ * An empty field map without a prototype: field names come from the client, and `toString` or
+ * `constructor` must be a field like any other, not an inherited function.
+ */
+export const emptyFieldErrors = (): FieldErrors => Object.create(null) as FieldErrors;
+
 export class ValidationError extends Error {
   override readonly name = 'ValidationError';
   constructor(readonly fields: FieldErrors) {

@@ -11,7 +11,7 @@ import type { AccessTokenClaims } from '../../core/tokens/access-token.js';
 import { authenticateBearer, checkScopes } from '../bearer.js';
 import { sendOAuthError } from '../errors.js';
 import { isJsonAcceptable, isJsonContentType } from './content-negotiation.js';
-import { ApiError, type FieldErrors, ValidationError } from './errors.js';
+import { ApiError, emptyFieldErrors, type FieldErrors, ValidationError } from './errors.js';
 import { type AnyApiRoute, API_BASE, type ApiResult } from './route.js';
 import { zodIssuesToFields } from './validation.js';
 
@@ -190,7 +190,7 @@ interface ValidInput {
 
 /** Validates path, query and body together, so one 400 lists every offending field. */
 function validateInput(route: AnyApiRoute, request: FastifyRequest): ValidInput {
-  const fields: FieldErrors = {};
+  const fields = emptyFieldErrors();
   const parse = (schema: z.ZodType | undefined, value: unknown, location: 'path' | 'query' | 'body') => {
     if (schema === undefined) return undefined;
     const result = schema.safeParse(value, { reportInput: true });
@@ -211,13 +211,13 @@ function validateInput(route: AnyApiRoute, request: FastifyRequest): ValidInput 
 const hasQuery = (query: unknown) => query !== null && typeof query === 'object' && Object.keys(query).length > 0;
 
 function unknownQueryFields(query: unknown): FieldErrors {
-  const fields: FieldErrors = {};
+  const fields = emptyFieldErrors();
   for (const name of Object.keys(query as object)) fields[name] = ['Is not a known query parameter.'];
   return fields;
 }
 
 function mergeFields(into: FieldErrors, more: FieldErrors): FieldErrors {
-  const merged: FieldErrors = { ...into };
+  const merged = Object.assign(emptyFieldErrors(), into);
   for (const [field, messages] of Object.entries(more)) merged[field] = [...(merged[field] ?? []), ...messages];
   return merged;
 }

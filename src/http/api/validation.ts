@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { FieldErrors } from './errors.js';
+import { emptyFieldErrors, type FieldErrors } from './errors.js';
 
 /**
  * zod issues → the seeds' validation map: field name (as the client wrote it; `tags[0]` inside arrays,
@@ -9,7 +9,7 @@ export function zodIssuesToFields(
   issues: readonly z.core.$ZodIssue[],
   location: 'path' | 'query' | 'body',
 ): FieldErrors {
-  const fields: FieldErrors = {};
+  const fields = emptyFieldErrors();
   const add = (field: string, message: string) => {
     const messages = fields[field] ?? [];
     if (!messages.includes(message)) messages.push(message);
