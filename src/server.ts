@@ -51,6 +51,7 @@ export async function startServer(
   const messageWorker = new MessageWorker(ctx.storage, ctx.clock, logTransport(logger === false ? undefined : logger), {
     deliveryDelayMs: MESSAGE_DELIVERY_DELAY_MS,
     batchSize: 100,
+    onError: (error, messageId) => app.log.warn({ err: error, messageId }, 'message worker could not handle a message'),
   });
   const timers = startBackgroundWork(ctx, config, app, messageWorker);
   try {
@@ -59,6 +60,8 @@ export async function startServer(
     const close = () => {
       closed ??= (async () => {
         for (const timer of timers) clearInterval(timer);
+        // A worker pass in flight finishes its message before storage closes under it.
+        await messageWorker.stop();
         // Fastify's close stops accepting connections and waits for in-flight requests.
         await app.close();
         await rateLimiter.close();
@@ -91,16 +94,8 @@ function startBackgroundWork(
   const cleanup = setInterval(() => {
     purgeExpired(ctx).catch((error: unknown) => app.log.warn({ err: error }, 'could not delete expired rows'));
   }, CLEANUP_INTERVAL_MS);
-  let working = false;
   const worker = setInterval(() => {
-    if (working) return;
-    working = true;
-    messageWorker
-      .runOnce()
-      .catch((error: unknown) => app.log.warn({ err: error }, 'message worker failed'))
-      .finally(() => {
-        working = false;
-      });
+    messageWorker.runOnce().catch((error: unknown) => app.log.warn({ err: error }, 'message worker failed'));
   }, MESSAGE_WORKER_INTERVAL_MS);
   sync.unref();
   cleanup.unref();

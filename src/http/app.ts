@@ -70,7 +70,7 @@ export async function buildApp(ctx: CoreContext, options: AppOptions): Promise<F
     // A 500 quotes the request id: unique across restarts and instances, so a report finds its log line.
     genReqId: () => randomUUID(),
     // Path parameters are ids (≤ 200 characters); Fastify's default of 100 would answer 414 in its own shape.
-    maxParamLength: 512,
+    routerOptions: { maxParamLength: 512 },
     // Errors the router raises before any route or hook runs (a malformed URL, a too-long path segment): in
     // our JSON error shape, and without echoing the URL back.
     frameworkErrors: (error, _request, reply) => {

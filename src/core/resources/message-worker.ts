@@ -4,7 +4,10 @@ import type { MessageRecord } from './ports.js';
 
 /** Hands a message to the outside world (an SMS or e-mail gateway). */
 export interface MessageTransport {
-  /** Resolves when the gateway accepted the message; rejects with the reason it refused. */
+  /**
+   * Resolves when the gateway accepted the message; rejects with the reason it refused. `message.id` is
+   * stable: a gateway that supports it should use it as its idempotency key.
+   */
   send(message: MessageRecord, address: string): Promise<void>;
 }
 
@@ -13,14 +16,20 @@ export interface MessageWorkerOptions {
   deliveryDelayMs: number;
   /** Messages handled per step and status. */
   batchSize: number;
+  /** Told about a message the worker could not handle (it carries on with the next one). */
+  onError?: (error: unknown, messageId: string) => void;
 }
 
 /**
- * Moves messages along queued → sent → delivered (or failed). Each step is a conditional transition in
- * storage, so several instances may run workers on one database: a message another worker moved first is
- * simply skipped.
+ * Moves messages along queued → sent → delivered (or failed). At most once: a message is claimed (moved
+ * to `sent` by a conditional update) before it is handed to the gateway, so of several workers on one
+ * database exactly one sends it, and a crash between claim and hand-off loses the message rather than
+ * sending it twice — a duplicate SMS is the worse failure. A gateway refusal then moves it to `failed`.
  */
 export class MessageWorker {
+  private stopping = false;
+  private running: Promise<number> | undefined;
+
   constructor(
     private readonly repos: Repositories,
     private readonly clock: Clock,
@@ -28,17 +37,42 @@ export class MessageWorker {
     private readonly options: MessageWorkerOptions,
   ) {}
 
-  /** One pass over the queue; returns how many messages changed status. */
-  async runOnce(): Promise<number> {
+  /** One pass over the queue; returns how many messages changed status. Passes never overlap. */
+  runOnce(): Promise<number> {
+    if (this.running !== undefined) return this.running;
+    const pass = this.pass().finally(() => {
+      this.running = undefined;
+    });
+    this.running = pass;
+    return pass;
+  }
+
+  /** Lets the pass in flight finish its current message, then resolves; no pass starts after this. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.running?.catch(() => undefined);
+  }
+
+  private async pass(): Promise<number> {
     let changed = 0;
+    const handle = async (message: MessageRecord, step: (message: MessageRecord) => Promise<boolean>) => {
+      try {
+        if (await step(message)) changed += 1;
+      } catch (error) {
+        this.options.onError?.(error, message.id);
+      }
+    };
+    if (this.stopping) return 0;
     for (const message of await this.repos.messages.listByStatus('queued', this.options.batchSize)) {
-      if (await this.dispatch(message)) changed += 1;
+      if (this.stopping) return changed;
+      await handle(message, (queued) => this.dispatch(queued));
     }
     const deliveredBefore = this.clock.now() - this.options.deliveryDelayMs;
     for (const message of await this.repos.messages.listByStatus('sent', this.options.batchSize)) {
+      if (this.stopping) return changed;
       const sentAt = message.events.at(-1)?.at ?? message.updatedAt;
       if (sentAt > deliveredBefore) continue;
-      if (await this.move(message, 'sent', 'delivered', null)) changed += 1;
+      await handle(message, (sent) => this.move(sent, 'sent', 'delivered', null));
     }
     return changed;
   }
@@ -49,13 +83,15 @@ export class MessageWorker {
     if (contact === undefined) return this.move(message, 'queued', 'failed', 'the contact no longer exists');
     const address = addressFor(contact, message.channel);
     if (address === undefined) return this.move(message, 'queued', 'failed', missingAddress(message.channel));
+    // Claim first: only the worker whose conditional update wins hands the message over.
+    if (!(await this.move(message, 'queued', 'sent', null))) return false;
     try {
       await this.transport.send(message, address);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      return this.move(message, 'queued', 'failed', `the gateway refused the message: ${reason}`);
+      await this.move(message, 'sent', 'failed', `the gateway refused the message: ${reason}`);
     }
-    return this.move(message, 'queued', 'sent', null);
+    return true;
   }
 
   private move(

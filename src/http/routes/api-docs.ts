@@ -135,6 +135,8 @@ function swaggerAssets(issuer: string) {
     `  var config = ${JSON.stringify(config)};`,
     '  config.presets = [SwaggerUIBundle.presets.apis];',
     '  window.ui = SwaggerUIBundle(config);',
+    // The authorization-code flow from the docs page uses PKCE (public clients need it; no secret in a browser).
+    '  window.ui.initOAuth({ usePkceWithAuthorizationCodeGrant: true });',
     '});',
     '',
   ].join('\n');
