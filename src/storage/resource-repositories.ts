@@ -82,6 +82,7 @@ function toNews(row: NewsTable): NewsRecord {
 function toIdempotency(row: IdempotencyKeysTable): IdempotencyRecord {
   return {
     clientId: row.client_id,
+    ownerId: row.owner_id,
     environment: row.environment as Environment,
     key: row.key,
     requestHash: row.request_hash,
@@ -151,22 +152,25 @@ function contactRepository({ db }: Context): ContactRepository {
       return rows.map(toContact);
     },
 
-    async update(contact) {
-      const result = await db
+    async patch(scope, id, changes, updatedAt) {
+      // One UPDATE … RETURNING: only the given columns change, so parallel patches of different fields all
+      // survive (no read-modify-write), and the row returned is the one this statement wrote.
+      const row = await db
         .updateTable('contacts')
         .set({
-          name: contact.name,
-          email: contact.email,
-          phone: contact.phone,
-          language: contact.language,
-          tags: json(contact.tags),
-          updated_at: contact.updatedAt,
+          ...(changes.name === undefined ? {} : { name: changes.name }),
+          ...(changes.email === undefined ? {} : { email: changes.email }),
+          ...(changes.phone === undefined ? {} : { phone: changes.phone }),
+          ...(changes.language === undefined ? {} : { language: changes.language }),
+          ...(changes.tags === undefined ? {} : { tags: json(changes.tags) }),
+          updated_at: updatedAt,
         })
-        .where('owner_id', '=', contact.ownerId)
-        .where('environment', '=', contact.environment)
-        .where('id', '=', contact.id)
+        .where('owner_id', '=', scope.ownerId)
+        .where('environment', '=', scope.environment)
+        .where('id', '=', id)
+        .returningAll()
         .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+      return row && toContact(row);
     },
 
     async delete(scope, id) {
@@ -372,6 +376,7 @@ function idempotencyRepository({ db }: Context): IdempotencyRepository {
     async insert(record) {
       const values = {
         client_id: record.clientId,
+        owner_id: record.ownerId,
         environment: record.environment,
         key: record.key,
         request_hash: record.requestHash,
@@ -388,7 +393,7 @@ function idempotencyRepository({ db }: Context): IdempotencyRepository {
           .values(values)
           .onConflict((oc) =>
             oc
-              .columns(['client_id', 'environment', 'key'])
+              .columns(['client_id', 'owner_id', 'environment', 'key'])
               .doUpdateSet({
                 request_hash: record.requestHash,
                 location: record.location,
@@ -403,17 +408,18 @@ function idempotencyRepository({ db }: Context): IdempotencyRepository {
       );
       if (stored === undefined) {
         throw new UniqueViolationError(
-          `idempotency key ${JSON.stringify(record.key)} already exists for client ${record.clientId} (${record.environment})`,
+          `idempotency key ${JSON.stringify(record.key)} already exists for client ${record.clientId}, owner ${record.ownerId} (${record.environment})`,
         );
       }
     },
 
-    async find(clientId, environment, key, now) {
+    async find(scope, key, now) {
       const row = await db
         .selectFrom('idempotency_keys')
         .selectAll()
-        .where('client_id', '=', clientId)
-        .where('environment', '=', environment)
+        .where('client_id', '=', scope.clientId)
+        .where('owner_id', '=', scope.ownerId)
+        .where('environment', '=', scope.environment)
         .where('key', '=', key)
         .where('expires_at', '>', now)
         .executeTakeFirst();

@@ -171,6 +171,7 @@ export interface NewsTable {
 
 export interface IdempotencyKeysTable {
   client_id: string;
+  owner_id: string;
   environment: string;
   key: string;
   request_hash: string;

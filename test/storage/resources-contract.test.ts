@@ -140,6 +140,7 @@ for (const dialect of dialects) {
     function aKey(overrides: Partial<IdempotencyRecord> = {}): IdempotencyRecord {
       return {
         clientId: uid('client'),
+        ownerId: uid('owner'),
         environment: 'live',
         key: uid('key'),
         requestHash: 'aGFzaA',
@@ -231,28 +232,60 @@ for (const dialect of dialects) {
         for (const other of [otherOwner, otherEnv]) {
           expect(await storage.contacts.find(other, contact.id)).toBeUndefined();
           expect(await storage.contacts.list(other, { limit: 10 })).toEqual([]);
-          expect(await storage.contacts.update({ ...contact, ...other, name: 'hijack' })).toBe(false);
+          expect(await storage.contacts.patch(other, contact.id, { name: 'hijack' }, T0 + HOUR)).toBeUndefined();
           expect(await storage.contacts.delete(other, contact.id)).toBe(false);
         }
         expect(await storage.contacts.find(scope, contact.id)).toEqual(contact);
       });
 
-      it('updates the mutable fields and reports whether a row matched', async () => {
+      it('patches every mutable field, returning the stored row; undefined when no row matched', async () => {
         const scope = aScope();
         const contact = aContact(scope);
         await storage.contacts.insert(contact);
-        const changed: ContactRecord = {
-          ...contact,
-          name: 'New name',
-          email: null,
-          phone: '+441234567890',
-          language: 'en',
-          tags: ['x'],
-          updatedAt: T0 + HOUR,
-        };
-        expect(await storage.contacts.update(changed)).toBe(true);
+        const changes = { name: 'New name', email: null, phone: '+441234567890', language: 'en', tags: ['x'] };
+        const changed: ContactRecord = { ...contact, ...changes, updatedAt: T0 + HOUR };
+        expect(await storage.contacts.patch(scope, contact.id, changes, T0 + HOUR)).toEqual(changed);
         expect(await storage.contacts.find(scope, contact.id)).toEqual(changed);
-        expect(await storage.contacts.update({ ...changed, id: uid('missing') })).toBe(false);
+        expect(await storage.contacts.patch(scope, uid('missing'), changes, T0 + HOUR)).toBeUndefined();
+      });
+
+      it('patches only the given fields (and updatedAt), leaving the others as stored', async () => {
+        const scope = aScope();
+        const contact = aContact(scope);
+        await storage.contacts.insert(contact);
+        const afterName = await storage.contacts.patch(scope, contact.id, { name: 'Renamed' }, T0 + 1);
+        expect(afterName).toEqual({ ...contact, name: 'Renamed', updatedAt: T0 + 1 });
+        const afterEmpty = await storage.contacts.patch(scope, contact.id, {}, T0 + 2);
+        expect(afterEmpty).toEqual({ ...contact, name: 'Renamed', updatedAt: T0 + 2 });
+        const cleared = await storage.contacts.patch(scope, contact.id, { email: null, tags: [] }, T0 + 3);
+        expect(cleared).toEqual({ ...contact, name: 'Renamed', email: null, tags: [], updatedAt: T0 + 3 });
+        expect(await storage.contacts.find(scope, contact.id)).toEqual(cleared);
+      });
+
+      it('keeps every change of 20 concurrent patches of different fields of one contact', async () => {
+        const scope = aScope();
+        const contact = aContact(scope, { email: null, phone: null, language: null, tags: [] });
+        await storage.contacts.insert(contact);
+        // Five fields, four patches each (20 in all, in parallel), every patch setting one field to its target.
+        // A read-modify-write would rewrite the other fields with what it read, putting back initial values.
+        const target = {
+          name: 'Patched name',
+          email: 'patched@example.com',
+          phone: '+31612345678',
+          language: 'nl',
+          tags: ['patched'],
+        };
+        const fields = Object.keys(target) as (keyof typeof target)[];
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => {
+            const field = fields[i % fields.length] as keyof typeof target;
+            return storage.contacts.patch(scope, contact.id, { [field]: target[field] }, T0 + i + 1);
+          }),
+        );
+        expect(results.every((r) => r !== undefined)).toBe(true);
+        const stored = await storage.contacts.find(scope, contact.id);
+        expect(stored).toMatchObject(target);
+        expect(stored?.id).toBe(contact.id);
       });
 
       it('deletes and reports whether a row matched', async () => {
@@ -451,9 +484,17 @@ for (const dialect of dialects) {
       it('stores and finds a live record', async () => {
         const record = aKey();
         await storage.idempotencyKeys.insert(record);
-        expect(await storage.idempotencyKeys.find(record.clientId, 'live', record.key, T0)).toEqual(record);
-        expect(await storage.idempotencyKeys.find(record.clientId, 'sandbox', record.key, T0)).toBeUndefined();
-        expect(await storage.idempotencyKeys.find(uid('client'), 'live', record.key, T0)).toBeUndefined();
+        expect(await storage.idempotencyKeys.find(record, record.key, T0)).toEqual(record);
+        expect(
+          await storage.idempotencyKeys.find({ ...record, environment: 'sandbox' }, record.key, T0),
+        ).toBeUndefined();
+        expect(
+          await storage.idempotencyKeys.find({ ...record, clientId: uid('client') }, record.key, T0),
+        ).toBeUndefined();
+        // Another owner of the same client (another user of one app) has a key space of its own.
+        expect(
+          await storage.idempotencyKeys.find({ ...record, ownerId: uid('owner') }, record.key, T0),
+        ).toBeUndefined();
       });
 
       it('rejects a live duplicate with UniqueViolationError, keeping the first', async () => {
@@ -462,10 +503,14 @@ for (const dialect of dialects) {
         await expect(
           storage.idempotencyKeys.insert({ ...record, requestHash: 'other', createdAt: T0 + 1 }),
         ).rejects.toBeInstanceOf(UniqueViolationError);
-        expect(await storage.idempotencyKeys.find(record.clientId, 'live', record.key, T0)).toEqual(record);
-        // The same key is fine for another client or environment.
+        expect(await storage.idempotencyKeys.find(record, record.key, T0)).toEqual(record);
+        // The same key is fine for another client, owner or environment.
         await storage.idempotencyKeys.insert({ ...record, environment: 'sandbox' });
         await storage.idempotencyKeys.insert({ ...record, clientId: uid('client') });
+        const otherOwner = { ...record, ownerId: uid('owner'), requestHash: 'other', location: '/v1/contacts/ct-2' };
+        await storage.idempotencyKeys.insert(otherOwner);
+        expect(await storage.idempotencyKeys.find(otherOwner, record.key, T0)).toEqual(otherOwner);
+        expect(await storage.idempotencyKeys.find(record, record.key, T0)).toEqual(record);
       });
 
       it('lets exactly one of 10 concurrent inserts of the same key succeed', async () => {
@@ -487,17 +532,17 @@ for (const dialect of dialects) {
         const other = aKey({ expiresAt: T0 + 2 * HOUR });
         await db.idempotencyKeys.insert(record);
         await db.idempotencyKeys.insert(other);
-        expect(await db.idempotencyKeys.find(record.clientId, 'live', record.key, T0 + HOUR - 1)).toEqual(record);
-        expect(await db.idempotencyKeys.find(record.clientId, 'live', record.key, T0 + HOUR)).toBeUndefined();
+        expect(await db.idempotencyKeys.find(record, record.key, T0 + HOUR - 1)).toEqual(record);
+        expect(await db.idempotencyKeys.find(record, record.key, T0 + HOUR)).toBeUndefined();
 
         const again = { ...record, requestHash: 'new', createdAt: T0 + HOUR, expiresAt: T0 + 3 * HOUR };
         await db.idempotencyKeys.insert(again);
-        expect(await db.idempotencyKeys.find(record.clientId, 'live', record.key, T0 + HOUR)).toEqual(again);
+        expect(await db.idempotencyKeys.find(record, record.key, T0 + HOUR)).toEqual(again);
 
         expect(await db.idempotencyKeys.deleteExpired(T0 + 2 * HOUR - 1)).toBe(0);
         expect(await db.idempotencyKeys.deleteExpired(T0 + 2 * HOUR)).toBe(1);
-        expect(await db.idempotencyKeys.find(other.clientId, 'live', other.key, T0)).toBeUndefined();
-        expect(await db.idempotencyKeys.find(record.clientId, 'live', record.key, T0 + HOUR)).toEqual(again);
+        expect(await db.idempotencyKeys.find(other, other.key, T0)).toBeUndefined();
+        expect(await db.idempotencyKeys.find(record, record.key, T0 + HOUR)).toEqual(again);
       });
     });
 
@@ -526,7 +571,7 @@ for (const dialect of dialects) {
           await tx.idempotencyKeys.insert(key);
         });
         expect(await storage.contacts.find(scope, contact.id)).toEqual(contact);
-        expect(await storage.idempotencyKeys.find(key.clientId, key.environment, key.key, T0)).toEqual(key);
+        expect(await storage.idempotencyKeys.find(key, key.key, T0)).toEqual(key);
       });
     });
   });

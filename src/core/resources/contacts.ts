@@ -27,7 +27,10 @@ export function newContact(scope: DataScope, fields: ContactFields, id: string, 
   };
 }
 
-/** The contact with `changes` applied (PUT passes every field, PATCH some); undefined if there is none. */
+/**
+ * The contact with `changes` applied (PUT passes every field, PATCH some), as stored afterwards; undefined if
+ * there is none. One atomic update of just the given fields: a concurrent change of another field stays.
+ */
 export async function changeContact(
   contacts: ContactRepository,
   scope: DataScope,
@@ -35,13 +38,6 @@ export async function changeContact(
   changes: Partial<ContactFields>,
   now: number,
 ): Promise<ContactRecord | undefined> {
-  const current = await contacts.find(scope, id);
-  if (current === undefined) return undefined;
-  const next: ContactRecord = {
-    ...current,
-    ...changes,
-    tags: changes.tags === undefined ? current.tags : normaliseTags(changes.tags),
-    updatedAt: now,
-  };
-  return (await contacts.update(next)) ? next : undefined;
+  const { tags, ...rest } = changes;
+  return contacts.patch(scope, id, tags === undefined ? rest : { ...rest, tags: normaliseTags(tags) }, now);
 }

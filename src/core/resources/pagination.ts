@@ -9,6 +9,12 @@ export function encodeCursor(position: PagePosition): string {
   return Buffer.from(JSON.stringify([position.at, position.id]), 'utf8').toString('base64url');
 }
 
+/**
+ * The shape of every id Flexgate makes (`ct_…`, `msg_…`, `nw_…`: prefixes and base64url), and so of a
+ * cursor's id: anything else (a NUL, which PostgreSQL refuses in text, or any other byte) is no cursor.
+ */
+const CURSOR_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
 /** The position a cursor holds; undefined for anything that is not a cursor Flexgate made. */
 export function decodeCursor(cursor: string): PagePosition | undefined {
   if (!/^[A-Za-z0-9_-]{1,512}$/.test(cursor)) return undefined;
@@ -20,7 +26,7 @@ export function decodeCursor(cursor: string): PagePosition | undefined {
   }
   if (!Array.isArray(value) || value.length !== 2) return undefined;
   const [at, id] = value as unknown[];
-  if (typeof at !== 'number' || !Number.isSafeInteger(at) || typeof id !== 'string' || id.length > 128)
+  if (typeof at !== 'number' || !Number.isSafeInteger(at) || typeof id !== 'string' || !CURSOR_ID.test(id))
     return undefined;
   return { at, id };
 }

@@ -39,13 +39,21 @@ export interface ContactRecord {
   updatedAt: number;
 }
 
+/** The mutable fields of a contact; a patch sets any subset. */
+export type ContactChanges = Partial<Pick<ContactRecord, 'name' | 'email' | 'phone' | 'language' | 'tags'>>;
+
 export interface ContactRepository {
   insert(contact: ContactRecord): Promise<void>;
   find(scope: DataScope, id: string): Promise<ContactRecord | undefined>;
   /** Oldest first: ordered by (createdAt, id). */
   list(scope: DataScope, page: PageRequest): Promise<ContactRecord[]>;
-  /** Replaces the mutable fields (name, email, phone, language, tags, updatedAt); false if no such row. */
-  update(contact: ContactRecord): Promise<boolean>;
+  /**
+   * Sets only the fields in `changes` (and `updatedAt`) in one atomic statement and returns the contact as
+   * stored afterwards; undefined if the scope has no such contact. Fields not in `changes` keep whatever is
+   * stored at that moment, so concurrent patches of different fields never undo each other. Tags are stored
+   * as given (normalise them first).
+   */
+  patch(scope: DataScope, id: string, changes: ContactChanges, updatedAt: number): Promise<ContactRecord | undefined>;
   /** False if no such row. A contact's messages stay (their contact id then dangles on purpose: history). */
   delete(scope: DataScope, id: string): Promise<boolean>;
 }
@@ -120,12 +128,19 @@ export interface NewsRepository {
 }
 
 /**
- * What a create with an `Idempotency-Key` produced, kept so that a repeat gets the same answer. Scoped by
- * client and environment: two clients may use the same key.
+ * Whose key space an `Idempotency-Key` lives in: the client, the data owner and the environment. Two clients
+ * may use the same key, and so may two users of one client (authorization-code tokens): a key never
+ * answers with another owner's resource.
  */
-export interface IdempotencyRecord {
+export interface IdempotencyScope {
   clientId: string;
+  /** The `DataScope` owner of the request. */
+  ownerId: string;
   environment: Environment;
+}
+
+/** What a create with an `Idempotency-Key` produced, kept so that a repeat gets the same answer. */
+export interface IdempotencyRecord extends IdempotencyScope {
   key: string;
   /** SHA-256 of method, path and canonical body: a repeat with another body is refused (422). */
   requestHash: string;
@@ -138,10 +153,10 @@ export interface IdempotencyRecord {
 }
 
 export interface IdempotencyRepository {
-  /** Throws `UniqueViolationError` when (clientId, environment, key) exists already. */
+  /** Throws `UniqueViolationError` when a live record of (clientId, ownerId, environment, key) exists already. */
   insert(record: IdempotencyRecord): Promise<void>;
-  /** The live record (not expired at `now`), if any. */
-  find(clientId: string, environment: Environment, key: string, now: number): Promise<IdempotencyRecord | undefined>;
+  /** The live record (not expired at `now`) of `key` in `scope`, if any. */
+  find(scope: IdempotencyScope, key: string, now: number): Promise<IdempotencyRecord | undefined>;
   deleteExpired(now: number): Promise<number>;
 }
 

@@ -6,7 +6,7 @@ import { OAuthError } from '../../core/errors.js';
 import { type Repositories, UniqueViolationError } from '../../core/ports.js';
 import type { RateLimitDecision, RateLimiter } from '../../core/rate-limit.js';
 import { OwnerResolver } from '../../core/resources/owner.js';
-import type { IdempotencyRecord } from '../../core/resources/ports.js';
+import type { DataScope, IdempotencyRecord, IdempotencyScope } from '../../core/resources/ports.js';
 import type { AccessTokenClaims } from '../../core/tokens/access-token.js';
 import { authenticateBearer, checkScopes } from '../bearer.js';
 import { sendOAuthError } from '../errors.js';
@@ -87,7 +87,9 @@ function registerRoute(api: FastifyInstance, ctx: CoreContext, owners: OwnerReso
       const result =
         idempotencyKey === undefined
           ? await route.handler({ ...base, repos: ctx.storage })
-          : await runIdempotent(ctx, request, token, idempotencyKey, (repos) => route.handler({ ...base, repos }));
+          : await runIdempotent(ctx, request, token, scope, idempotencyKey, (repos) =>
+              route.handler({ ...base, repos }),
+            );
       return sendResult(reply, result);
     },
   });
@@ -133,7 +135,7 @@ async function authenticateAndLimit(
     request.apiAuth = { error };
   }
   if (limiter.policy.limit === 0) return;
-  const key = 'claims' in request.apiAuth ? `client:${request.apiAuth.claims.clientId}` : `ip:${request.ip}`;
+  const key = rateLimitKey(request.apiAuth, request.ip);
   const decision = await limiter.consume(key);
   setRateLimitHeaders(reply, decision, limiter.policy.windowSeconds);
   if (!decision.allowed) {
@@ -144,6 +146,17 @@ async function authenticateAndLimit(
       `Too many requests: the limit is ${decision.limit} per ${limiter.policy.windowSeconds} s; retry after ${decision.resetSeconds} s`,
     );
   }
+}
+
+/**
+ * Whose budget a request spends: a client-credentials token its client's; a user's token that user's
+ * within the client (one busy user of a popular app must not exhaust every other user's budget); a request
+ * without a valid token its address's.
+ */
+function rateLimitKey(auth: NonNullable<FastifyRequest['apiAuth']>, ip: string): string {
+  if (!('claims' in auth)) return `ip:${ip}`;
+  const { clientId, userId } = auth.claims;
+  return userId === null ? `client:${clientId}` : `client:${clientId}:user:${userId}`;
 }
 
 /** draft-ietf-httpapi-ratelimit-headers: the policy, and what is left of the current window. */
@@ -233,28 +246,33 @@ function readIdempotencyKey(request: FastifyRequest): string | undefined {
 
 /**
  * A create under an Idempotency-Key: the first request creates and remembers its answer in the same
- * transaction; a repeat with the same body gets that answer with 200; another body gets 422. Two parallel
- * requests with one key race on the key's primary key: the loser's transaction (with its resource) rolls
- * back and it answers like a repeat.
+ * transaction; a repeat with the same body gets that answer with 200; another body gets 422. Keys live per
+ * client *and* data owner (and environment): two users of one client never see each other's answers. Two
+ * parallel requests with one key race on the key's primary key: the loser's transaction (with its
+ * resource) rolls back and it answers like a repeat.
  */
 async function runIdempotent(
   ctx: CoreContext,
   request: FastifyRequest,
   token: AccessTokenClaims,
+  dataScope: DataScope,
   key: string,
   create: (repos: Repositories) => Promise<ApiResult<unknown>>,
 ): Promise<ApiResult<unknown>> {
   const requestHash = hashRequest(request);
-  const environment = token.environment;
-  const earlier = await ctx.storage.idempotencyKeys.find(token.clientId, environment, key, ctx.clock.now());
+  const scope: IdempotencyScope = {
+    clientId: token.clientId,
+    ownerId: dataScope.ownerId,
+    environment: dataScope.environment,
+  };
+  const earlier = await ctx.storage.idempotencyKeys.find(scope, key, ctx.clock.now());
   if (earlier !== undefined) return replay(earlier, requestHash);
   try {
     return await ctx.storage.transaction(async (tx) => {
       const result = await create(tx);
       const now = ctx.clock.now();
       await tx.idempotencyKeys.insert({
-        clientId: token.clientId,
-        environment,
+        ...scope,
         key,
         requestHash,
         location: result.location ?? '',
@@ -266,7 +284,7 @@ async function runIdempotent(
     });
   } catch (error) {
     if (!(error instanceof UniqueViolationError)) throw error;
-    const winner = await ctx.storage.idempotencyKeys.find(token.clientId, environment, key, ctx.clock.now());
+    const winner = await ctx.storage.idempotencyKeys.find(scope, key, ctx.clock.now());
     if (winner === undefined) throw error;
     return replay(winner, requestHash);
   }

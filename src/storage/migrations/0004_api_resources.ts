@@ -81,10 +81,20 @@ export function apiResourcesMigration(): Migration {
         .on('news')
         .columns(['environment', 'customer_id', 'published_at', 'id'])
         .execute();
+      // Public news (customer_id is null) newest first: PostgreSQL does not walk the index above backwards
+      // for an `is null` filter ordered by (published_at desc, id desc), so the public list gets its own.
+      await db.schema
+        .createIndex('news_env_public_published_idx')
+        .on('news')
+        .columns(['environment', 'published_at', 'id'])
+        .where(sql.ref('customer_id'), 'is', null)
+        .execute();
 
       await db.schema
         .createTable('idempotency_keys')
         .addColumn('client_id', 'text', (c) => c.notNull())
+        // The data owner (DataScope): users of one client (authorization code) each have their own keys.
+        .addColumn('owner_id', 'text', (c) => c.notNull())
         .addColumn('environment', 'text', (c) => c.notNull().check(environmentCheck))
         .addColumn('key', 'text', (c) => c.notNull())
         .addColumn('request_hash', 'text', (c) => c.notNull())
@@ -92,7 +102,7 @@ export function apiResourcesMigration(): Migration {
         .addColumn('response_body', 'text', (c) => c.notNull())
         .addColumn('created_at', millis, (c) => c.notNull())
         .addColumn('expires_at', millis, (c) => c.notNull())
-        .addPrimaryKeyConstraint('idempotency_keys_pkey', ['client_id', 'environment', 'key'])
+        .addPrimaryKeyConstraint('idempotency_keys_pkey', ['client_id', 'owner_id', 'environment', 'key'])
         .execute();
       await db.schema
         .createIndex('idempotency_keys_expires_at_idx')

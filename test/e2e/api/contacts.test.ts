@@ -416,14 +416,21 @@ describe.each(testDialects())('contacts API (%s)', (dialect) => {
       expect(Object.keys(response.body)).toEqual(['limit']);
     });
 
-    it.each(['bogus', 'eyJub3QiOiJhIGN1cnNvciJ9', Buffer.from('[1,2]').toString('base64url'), 'x'.repeat(600)])(
-      'cursor=%s → 400 on `cursor`',
-      async (cursor) => {
-        const response = await page(`/contacts?cursor=${cursor}`);
-        expect(response.status).toBe(400);
-        expect(response.body as unknown).toEqual({ cursor: ['Value is not a cursor of this list.'] });
-      },
-    );
+    it.each([
+      'bogus',
+      'eyJub3QiOiJhIGN1cnNvciJ9',
+      Buffer.from('[1,2]').toString('base64url'),
+      'x'.repeat(600),
+      // [1,"a\u0000"]: a NUL in the id, which PostgreSQL refuses in a text parameter (was a 500).
+      'WzEsImFcdTAwMDAiXQ',
+      Buffer.from('[1,"ct_a b"]').toString('base64url'),
+      Buffer.from('[1,""]').toString('base64url'),
+      Buffer.from(JSON.stringify([1, 'a'.repeat(129)])).toString('base64url'),
+    ])('cursor=%s → 400 on `cursor`', async (cursor) => {
+      const response = await page(`/contacts?cursor=${cursor}`);
+      expect(response.status).toBe(400);
+      expect(response.body as unknown).toEqual({ cursor: ['Value is not a cursor of this list.'] });
+    });
   });
 
   describe('separation of data', () => {

@@ -1,10 +1,11 @@
 /**
  * Idempotency-Key on creates, end to end on both dialects: a repeat answers 200 with the first resource, a
- * different body 422, keys are per client and expire after 24 h, and parallel repeats create exactly one.
+ * different body 422, keys are per client and per data owner (two users of one app) and expire after 24 h, and parallel repeats create exactly one.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_SCOPES, type ApiClient, apiCall, apiClient, clientToken } from '../../helpers/api.js';
+import { type Fixture, loggedInBrowser, obtainTokens, registerClient, TEST_PASSWORD } from '../../helpers/e2e.js';
 import { startTestServer, type TestServer, testDialects } from '../../helpers/server.js';
 
 interface Resource {
@@ -109,6 +110,41 @@ describe.each(testDialects())('Idempotency-Key (%s)', (dialect) => {
     expect(b.body.id).not.toBe(a.body.id);
     // And a different body from the other client is no conflict either.
     expect((await post(two, '/contacts', { name: 'Other' }, `${key}-x`)).status).toBe(201);
+  });
+
+  it('two users of ONE client (authorization code) with the same key and body: 201 each, their own contacts', async () => {
+    const client = await registerClient(server);
+    /** A user's token for `client`, through the browser flow (login, consent, code, token). */
+    const userToken = async (username: string): Promise<ApiClient> => {
+      const { id } = await server.createUser(username, TEST_PASSWORD);
+      const user = { id, username, password: TEST_PASSWORD };
+      const browser = await loggedInBrowser(server.baseUrl, user);
+      const fx: Fixture = { server, baseUrl: server.baseUrl, issuer: server.ctx.config.issuer, user, browser };
+      const tokens = await obtainTokens(fx, client, { scope: 'read:contacts write:contacts' });
+      return { clientId: client.clientId, token: tokens.access_token };
+    };
+    const alice = await userToken(`alice-${randomUUID().slice(0, 8)}`);
+    const bob = await userToken(`bob-${randomUUID().slice(0, 8)}`);
+    const key = randomUUID();
+    const json = { name: 'Ada', email: 'ada@example.com' };
+
+    const fromAlice = await post(alice, '/contacts', json, key);
+    const fromBob = await post(bob, '/contacts', json, key);
+    expect([fromAlice.status, fromBob.status]).toEqual([201, 201]);
+    expect(fromBob.body.id).not.toBe(fromAlice.body.id);
+    expect(fromBob.headers.get('location')).toBe(`/api/v0.0.1/contacts/${fromBob.body.id}`);
+    // Each sees only their own contact; Bob cannot reach Alice's.
+    expect(await contactCount(alice)).toBe(1);
+    expect(await contactCount(bob)).toBe(1);
+    const peek = await apiCall(server.baseUrl, 'GET', `/contacts/${fromAlice.body.id}`, { token: bob.token });
+    expect(peek.status).toBe(404);
+    // Within each user's own key space the key still replays.
+    const againBob = await post(bob, '/contacts', json, key);
+    expect(againBob.status).toBe(200);
+    expect(againBob.body.id).toBe(fromBob.body.id);
+    const againAlice = await post(alice, '/contacts', json, key);
+    expect(againAlice.status).toBe(200);
+    expect(againAlice.body.id).toBe(fromAlice.body.id);
   });
 
   it('a key is remembered for 24 h: a repeat just before is 200, one after 24 h + 1 s is 201 with a new resource', async () => {
