@@ -4,9 +4,10 @@
 //
 // Env: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2),
 //      BENCH_ONLY=comma,separated,scenario,names (to run a subset while developing),
-//      BENCH_FLEXGATE_CLI=path/to/cli/main.js (default dist/cli/main.js).
+//      BENCH_FLEXGATE_CLI=path/to/cli/main.js (default dist/cli/main.js),
+//      BENCH_CONTACTS=10000 (contacts seeded before the contacts scenarios).
 import { execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -43,12 +44,33 @@ const TARGETS = [
   // oidc-provider does it.
   { numerator: 'flexgate-token-issue', denominator: 'baseline-form', min: 0.55 },
   { numerator: 'flexgate-token-issue', denominator: 'oidc-provider-token', min: 2.5 },
+  // REST API on a realistic data set (BENCH_CONTACTS contacts of the bench client's owner).
+  { numerator: 'flexgate-contacts-list', denominator: 'baseline-contacts-list', min: 0.6 },
+  { numerator: 'flexgate-contacts-list-deep', denominator: 'baseline-contacts-list', min: 0.6 },
+  { numerator: 'flexgate-contacts-list-limited', denominator: 'baseline-contacts-list', min: 0.6 },
+  // No target from an issue: these show the cost of the rate limiter and of creating a contact.
+  { numerator: 'flexgate-contacts-list-limited', denominator: 'flexgate-contacts-list' },
+  { numerator: 'flexgate-contacts-create', denominator: 'baseline-contacts-create' },
+  { numerator: 'flexgate-contacts-create-idem', denominator: 'baseline-contacts-create' },
 ];
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 // Signing algorithm for oidc-provider's tokens when Flexgate's is unknown (docs/adr/0002).
 const DEFAULT_TOKEN_ALG = 'ES256';
 const SCOPE = 'read:contacts';
+const CONTACTS_SCOPE = 'read:contacts write:contacts';
+const CONTACTS = Math.max(0, Number(process.env.BENCH_CONTACTS ?? 10_000));
+/** The deep-page scenario starts this many pages of 20 in (5 000 contacts with the default seed). */
+const DEEP_PAGES = 250;
+const JSON_TYPE = { 'content-type': 'application/json' };
+/** The create scenarios' body; the seeded contacts have the same fields and sizes. */
+const CONTACT_BODY = JSON.stringify({
+  name: 'Bench Contact 00000',
+  email: 'contact00000@example.com',
+  phone: '+31612345678',
+  language: 'en',
+  tags: ['customer', 'newsletter'],
+});
 
 /** A scenario that could not be set up or checked; reported, and the run goes on. */
 class ScenarioError extends Error {}
@@ -151,8 +173,8 @@ async function send(baseUrl, request) {
 }
 
 async function expectOk(baseUrl, request) {
-  const { status, json, text } = await send(baseUrl, request);
-  if (status !== 200) {
+  const { status, json, text } = await send(baseUrl, checkedRequest(request));
+  if (status !== (request.expectStatus ?? 200)) {
     throw new ScenarioError(`${request.method} ${request.path} answered ${status}: ${text.slice(0, 300)}`);
   }
   if (request.expectJwt && !isCompactJws(json?.access_token)) {
@@ -163,12 +185,17 @@ async function expectOk(baseUrl, request) {
   return json;
 }
 
-function clientCredentialsRequest(path, clientId, clientSecret) {
+/** The request as autocannon's `setupRequest` would send it (e.g. with a fresh Idempotency-Key). */
+function checkedRequest(request) {
+  return request.setupRequest ? { ...request, ...request.setupRequest({ ...request }) } : request;
+}
+
+function clientCredentialsRequest(path, clientId, clientSecret, scope = SCOPE) {
   const body = new URLSearchParams({
     grant_type: 'client_credentials',
     client_id: clientId,
     client_secret: clientSecret,
-    scope: SCOPE,
+    scope,
   }).toString();
   return { method: 'POST', path, headers: FORM, body };
 }
@@ -185,6 +212,18 @@ async function startBaseline(port) {
   const requests = {
     'baseline-form': clientCredentialsRequest('/oauth2/token', 'client_bench', 'bench-secret'),
     'baseline-json': { method: 'GET', path: '/api/v0.0.1/me', headers: { authorization: `Bearer ${'x'.repeat(540)}` } },
+    'baseline-contacts-list': {
+      method: 'GET',
+      path: '/api/v0.0.1/contacts?limit=20',
+      headers: { authorization: `Bearer ${'x'.repeat(540)}` },
+    },
+    'baseline-contacts-create': {
+      method: 'POST',
+      path: '/api/v0.0.1/contacts',
+      headers: { authorization: `Bearer ${'x'.repeat(540)}`, ...JSON_TYPE },
+      body: CONTACT_BODY,
+      expectStatus: 201,
+    },
   };
   try {
     await waitUntilReady(child, `${baseUrl}/api/v0.0.1/me`, requests['baseline-json'].headers);
@@ -219,9 +258,9 @@ async function startOidcProvider(port, shared) {
 const execFileAsync = promisify(execFile);
 
 // Contract with the CLI: `clients create --json` prints one JSON object with client_id/secret.
-async function createFlexgateClient(dataDir) {
+async function createFlexgateClient(dataDir, scope = SCOPE) {
   const args = [FLEXGATE_CLI, 'clients', 'create', '--data', dataDir, '--name', 'bench'];
-  args.push('--grant-type', 'client_credentials', '--scope', SCOPE, '--json');
+  args.push('--grant-type', 'client_credentials', ...scope.split(' ').flatMap((s) => ['--scope', s]), '--json');
   let stdout;
   try {
     ({ stdout } = await execFileAsync(process.execPath, args, {
@@ -252,7 +291,9 @@ function parseLastJsonObject(stdout) {
   }
 }
 
-async function startFlexgate(port, shared, env = {}) {
+// Rate limiting is off unless a server's env turns it on: the bench has one client, and the default
+// limit (600 a minute) would turn nearly every API request into a 429.
+async function startFlexgate(port, shared, env = {}, options = {}) {
   if (!existsSync(FLEXGATE_CLI)) {
     const hint = process.env.BENCH_FLEXGATE_CLI ? 'check BENCH_FLEXGATE_CLI' : 'run npm run build';
     throw new ScenarioError(`${path.relative(ROOT, FLEXGATE_CLI)} not found; ${hint}`);
@@ -261,15 +302,17 @@ async function startFlexgate(port, shared, env = {}) {
   const cleanup = () => rm(dataDir, { recursive: true, force: true });
   let child;
   try {
-    const client = await createFlexgateClient(dataDir);
+    const scope = options.contacts ? CONTACTS_SCOPE : SCOPE;
+    const client = await createFlexgateClient(dataDir, scope);
     child = spawnServer([FLEXGATE_CLI, 'serve', '--data', dataDir, '--port', String(port), '--host', HOST], {
       FLEXGATE_LOG_LEVEL: 'warn',
+      FLEXGATE_RATE_LIMIT: '0',
       ...env,
     });
     const baseUrl = `http://${HOST}:${port}`;
     await waitUntilReady(child, `${baseUrl}/.well-known/oauth-authorization-server`);
     const tokenRequest = {
-      ...clientCredentialsRequest('/oauth2/token', client.client_id, client.client_secret),
+      ...clientCredentialsRequest('/oauth2/token', client.client_id, client.client_secret, scope),
       expectJwt: true,
     };
     // The bearer scenario reuses one token, obtained before any measurement.
@@ -279,6 +322,7 @@ async function startFlexgate(port, shared, env = {}) {
       'flexgate-token': tokenRequest,
       'flexgate-token-issue': tokenRequest,
       'flexgate-bearer': { method: 'GET', path: '/api/v0.0.1/me', headers: { authorization: `Bearer ${accessToken}` } },
+      ...(options.contacts ? await contactsRequests(baseUrl, accessToken) : {}),
     };
     return { child, baseUrl, requests, cleanup };
   } catch (error) {
@@ -288,8 +332,81 @@ async function startFlexgate(port, shared, env = {}) {
   }
 }
 
+/**
+ * Seeds CONTACTS contacts for the bench client's owner through the API (the server runs in a child
+ * process, so its storage is not at hand), 8 requests in flight, then walks DEEP_PAGES pages to a
+ * deep cursor. Returns the contacts scenarios' requests.
+ */
+async function contactsRequests(baseUrl, accessToken) {
+  const authorization = `Bearer ${accessToken}`;
+  const url = new URL('/api/v0.0.1/contacts', baseUrl).href;
+  let seeded = 0;
+  if (CONTACTS > 0) {
+    const started = Date.now();
+    const result = await autocannon({
+      url,
+      method: 'POST',
+      headers: { authorization, ...JSON_TYPE },
+      body: CONTACT_BODY,
+      connections: 8,
+      amount: CONTACTS,
+      // Distinct names and e-mail addresses of the same length as CONTACT_BODY's (autocannon takes
+      // setupRequest per entry of `requests` only).
+      requests: [
+        {
+          setupRequest: (request) => {
+            const n = String(++seeded % 100_000).padStart(5, '0');
+            return { ...request, body: CONTACT_BODY.replaceAll('00000', n) };
+          },
+        },
+      ],
+    });
+    const failures = result.non2xx + result.errors + result.timeouts;
+    if (failures > 0 || result.requests.total < CONTACTS) {
+      throw new ScenarioError(
+        `seeding ${CONTACTS} contacts: ${result.requests.total} sent, ${failures} failed (${JSON.stringify(result.statusCodeStats)})`,
+      );
+    }
+    process.stderr.write(`  seeded ${CONTACTS} contacts in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+  // The deep page: follow `next` DEEP_PAGES times, as a client reading the list would.
+  let next = '/api/v0.0.1/contacts?limit=20';
+  let pages = 0;
+  while (pages < DEEP_PAGES) {
+    const page = await expectOk(baseUrl, { method: 'GET', path: next, headers: { authorization } });
+    if (!page?.next) break;
+    next = page.next;
+    pages++;
+  }
+  if (pages < DEEP_PAGES)
+    process.stderr.write(`  only ${pages} pages of contacts; the deep page is page ${pages + 1}\n`);
+  const list = { method: 'GET', path: '/api/v0.0.1/contacts?limit=20', headers: { authorization } };
+  const create = {
+    method: 'POST',
+    path: '/api/v0.0.1/contacts',
+    headers: { authorization, ...JSON_TYPE },
+    body: CONTACT_BODY,
+    expectStatus: 201,
+  };
+  return {
+    'flexgate-contacts-list': list,
+    'flexgate-contacts-list-limited': list,
+    'flexgate-contacts-list-deep': { ...list, path: next },
+    'flexgate-contacts-create': create,
+    // A new Idempotency-Key per request: each one is a first use (lookup, then insert of key and contact).
+    'flexgate-contacts-create-idem': {
+      ...create,
+      setupRequest: (request) => ({ ...request, headers: { ...request.headers, 'idempotency-key': randomUUID() } }),
+    },
+  };
+}
+
 const SERVERS = [
-  { name: 'baseline (bare Fastify)', start: startBaseline, scenarios: ['baseline-form', 'baseline-json'] },
+  {
+    name: 'baseline (bare Fastify)',
+    start: startBaseline,
+    scenarios: ['baseline-form', 'baseline-json', 'baseline-contacts-list', 'baseline-contacts-create'],
+  },
   { name: 'Flexgate', start: startFlexgate, scenarios: ['flexgate-token', 'flexgate-bearer'] },
   {
     name: 'Flexgate, token reuse off',
@@ -297,6 +414,29 @@ const SERVERS = [
     scenarios: ['flexgate-token-issue'],
   },
   { name: 'oidc-provider', start: startOidcProvider, scenarios: ['oidc-provider-token'] },
+  {
+    name: `Flexgate, ${CONTACTS} contacts, rate limit off`,
+    start: (port, shared) => startFlexgate(port, shared, {}, { contacts: true }),
+    // Lists first: the create scenarios add contacts (after the deep page's position, so it is unchanged).
+    scenarios: [
+      'flexgate-contacts-list',
+      'flexgate-contacts-list-deep',
+      'flexgate-contacts-create',
+      'flexgate-contacts-create-idem',
+    ],
+  },
+  {
+    // The default in-memory limiter, with a limit no run reaches: its counting cost, never a 429.
+    name: `Flexgate, ${CONTACTS} contacts, memory rate limiter on`,
+    start: (port, shared) =>
+      startFlexgate(
+        port,
+        shared,
+        { FLEXGATE_RATE_LIMIT: '1000000', FLEXGATE_RATE_LIMIT_WINDOW: '3600' },
+        { contacts: true },
+      ),
+    scenarios: ['flexgate-contacts-list-limited'],
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -311,6 +451,8 @@ function load(baseUrl, request, durationSeconds) {
     connections: SETTINGS.connections,
     pipelining: SETTINGS.pipelining,
     duration: durationSeconds,
+    // autocannon calls setupRequest only on entries of `requests`.
+    ...(request.setupRequest ? { requests: [{ setupRequest: request.setupRequest }] } : {}),
   });
 }
 
@@ -427,12 +569,13 @@ function computeRatios(scenarios) {
     const top = byName.get(numerator);
     const bottom = byName.get(denominator);
     const label = `${numerator} / ${denominator}`;
+    const target = min ?? null;
     if (top?.status !== 'ok' || bottom?.status !== 'ok') {
-      return { label, numerator, denominator, target: min, ratio: null, verdict: 'N/A' };
+      return { label, numerator, denominator, target, ratio: null, verdict: 'N/A' };
     }
     const ratio = top.rps / bottom.rps;
-    const verdict = ratio >= min ? 'PASS' : 'MISS';
-    return { label, numerator, denominator, target: min, ratio, verdict, note: ratioCaveats(top, bottom) };
+    const verdict = target === null ? 'INFO' : ratio >= target ? 'PASS' : 'MISS';
+    return { label, numerator, denominator, target, ratio, verdict, note: ratioCaveats(top, bottom) };
   });
 }
 
@@ -440,12 +583,12 @@ const pad = (value, width, right = false) => (right ? String(value).padStart(wid
 
 function printScenarios(scenarios) {
   console.log(
-    `\n${pad('scenario', 22)}${pad('req/s', 10, true)}${pad('p99 ms', 9, true)}${pad('mean ms', 9, true)}  status`,
+    `\n${pad('scenario', 32)}${pad('req/s', 10, true)}${pad('p99 ms', 9, true)}${pad('mean ms', 9, true)}  status`,
   );
   for (const s of scenarios) {
     if (s.status === 'failed') {
       console.log(
-        `${pad(s.name, 22)}${pad('-', 10, true)}${pad('-', 9, true)}${pad('-', 9, true)}  FAILED: ${s.error}`,
+        `${pad(s.name, 32)}${pad('-', 10, true)}${pad('-', 9, true)}${pad('-', 9, true)}  FAILED: ${s.error}`,
       );
       continue;
     }
@@ -453,16 +596,17 @@ function printScenarios(scenarios) {
     if (s.otherCpuPercent > BUSY_WARNING_PERCENT) note += `, machine busy (${s.otherCpuPercent}% CPU elsewhere)`;
     if (s.generatorBound) note += `, load-generator bound (${s.avgInFlight} in flight): server capacity is higher`;
     const cells = [pad(Math.round(s.rps), 10, true), pad(s.p99Ms, 9, true), pad(s.latencyMeanMs.toFixed(2), 9, true)];
-    console.log(`${pad(s.name, 22)}${cells.join('')}  ${note}`);
+    console.log(`${pad(s.name, 32)}${cells.join('')}  ${note}`);
   }
 }
 
 function printRatios(ratios) {
-  console.log(`\n${pad('ratio (req/s)', 46)}${pad('value', 8, true)}${pad('target', 9, true)}  verdict`);
+  console.log(`\n${pad('ratio (req/s)', 62)}${pad('value', 8, true)}${pad('target', 9, true)}  verdict`);
   for (const r of ratios) {
     const value = r.ratio === null ? '-' : r.ratio.toFixed(2);
     const note = r.note ? ` (${r.note})` : '';
-    console.log(`${pad(r.label, 46)}${pad(value, 8, true)}${pad(`>= ${r.target}`, 9, true)}  ${r.verdict}${note}`);
+    const target = r.target === null ? '-' : `>= ${r.target}`;
+    console.log(`${pad(r.label, 62)}${pad(value, 8, true)}${pad(target, 9, true)}  ${r.verdict}${note}`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
 import type { Storage } from '../core/ports.js';
 import { KyselyStorage } from './kysely-storage.js';
@@ -137,6 +137,35 @@ export async function openStorage(options: OpenStorageOptions): Promise<Storage>
   }
 }
 
+/** How many prepared statements to keep: every query shape Flexgate runs, with room to spare. */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Kysely's SQLite driver prepares every query anew; preparing costs about as much as running a small
+ * query. Statements are keyed by their SQL (parameters are bound per call), so one compiled statement
+ * serves every request of a shape. Least recently used statements are dropped past the limit.
+ */
+function withStatementCache(database: SqliteDatabase.Database): SqliteDialectConfig['database'] {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = database.prepare(sql);
+        if (statements.size >= STATEMENT_CACHE_SIZE) {
+          const oldest = statements.keys().next().value;
+          if (oldest !== undefined) statements.delete(oldest);
+        }
+      } else {
+        statements.delete(sql);
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+    close: () => database.close(),
+  };
+}
+
 async function openSqlite(file: string, options: OpenStorageOptions): Promise<Storage> {
   let database: SqliteDatabase.Database | undefined;
   try {
@@ -151,7 +180,7 @@ async function openSqlite(file: string, options: OpenStorageOptions): Promise<St
     throw new StorageOpenError(`cannot open SQLite database at ${file}: ${reasonOf(error)}`, { cause: error });
   }
 
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   try {
     const applied = await migrateToLatest(db as Kysely<unknown>, 'sqlite');
     logMigrations(options, applied);

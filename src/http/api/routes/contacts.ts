@@ -68,16 +68,20 @@ const contact = z
 const contactPath = z.strictObject({ id: resourceId('ct') });
 const listQuery = z.strictObject({ limit: pageLimit, cursor: pageCursor });
 
-const toJson = (record: ContactRecord): z.input<typeof contact> => ({
-  id: record.id,
-  name: record.name,
-  email: record.email,
-  phone: record.phone,
-  language: record.language,
-  tags: record.tags,
-  created_at: isoTime(record.createdAt),
-  updated_at: isoTime(record.updatedAt),
-});
+function toJson(record: ContactRecord): z.input<typeof contact> {
+  // Most contacts were never changed: format the time once (lists format 40 times a page otherwise).
+  const createdAt = isoTime(record.createdAt);
+  return {
+    id: record.id,
+    name: record.name,
+    email: record.email,
+    phone: record.phone,
+    language: record.language,
+    tags: record.tags,
+    created_at: createdAt,
+    updated_at: record.updatedAt === record.createdAt ? createdAt : isoTime(record.updatedAt),
+  };
+}
 
 const location = (id: string) => `${API_BASE}/contacts/${id}`;
 const position = (record: ContactRecord): PagePosition => ({ at: record.createdAt, id: record.id });
