@@ -23,5 +23,7 @@ export interface RateLimiter {
   readonly policy: RateLimitPolicy;
   /** Counts one request for `key` and says whether it may go ahead. */
   consume(key: string): Promise<RateLimitDecision>;
+  /** The same, synchronously, for a limiter that counts in this process (none for Redis). */
+  consumeNow?(key: string): RateLimitDecision;
   close(): Promise<void>;
 }

@@ -4,7 +4,7 @@
  * (sort time, id), with the condition written as `t >= at and (t > at or id > after)` so that the leading
  * range can use the table's (scope…, t, id) index.
  */
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
 import type { Environment } from '../core/ports.js';
 import { UniqueViolationError } from '../core/ports.js';
 import type {
@@ -19,6 +19,7 @@ import type {
   MessageStatus,
   NewsRecord,
   NewsRepository,
+  PagePosition,
   ResourceRepositories,
 } from '../core/resources/ports.js';
 import { type Context, json, strings, write } from './kysely-storage.js';
@@ -94,6 +95,18 @@ function toIdempotency(row: IdempotencyKeysTable): IdempotencyRecord {
 }
 
 /** Runs `work` in a transaction, or directly when the repositories already run in one. */
+/** Oldest-first keyset condition of contacts and messages: rows strictly after `after` in (created_at, id). */
+function createdAfter(after: PagePosition) {
+  return (eb: ExpressionBuilder<Database, 'contacts'> | ExpressionBuilder<Database, 'messages'>) => {
+    // Both tables have created_at and id; Kysely types the builder per table, so one is named.
+    const scoped = eb as ExpressionBuilder<Database, 'contacts'>;
+    return scoped.and([
+      scoped('created_at', '>=', after.at),
+      scoped.or([scoped('created_at', '>', after.at), scoped('id', '>', after.id)]),
+    ]);
+  };
+}
+
 function atomically<T>(
   { db, inTransaction }: Context,
   work: (q: Kysely<Database> | Transaction<Database>) => Promise<T>,
@@ -142,12 +155,7 @@ function contactRepository({ db }: Context): ContactRepository {
         .selectAll()
         .where('owner_id', '=', scope.ownerId)
         .where('environment', '=', scope.environment);
-      const after = page.after;
-      if (after !== undefined) {
-        query = query.where((eb) =>
-          eb.and([eb('created_at', '>=', after.at), eb.or([eb('created_at', '>', after.at), eb('id', '>', after.id)])]),
-        );
-      }
+      if (page.after !== undefined) query = query.where(createdAfter(page.after));
       const rows = await query.orderBy('created_at').orderBy('id').limit(page.limit).execute();
       return rows.map(toContact);
     },
@@ -271,12 +279,7 @@ function messageRepository(context: Context): MessageRepository {
         .selectAll()
         .where('owner_id', '=', scope.ownerId)
         .where('environment', '=', scope.environment);
-      const after = page.after;
-      if (after !== undefined) {
-        query = query.where((eb) =>
-          eb.and([eb('created_at', '>=', after.at), eb.or([eb('created_at', '>', after.at), eb('id', '>', after.id)])]),
-        );
-      }
+      if (page.after !== undefined) query = query.where(createdAfter(page.after));
       const rows = await query.orderBy('created_at').orderBy('id').limit(page.limit).execute();
       return withEvents(rows);
     },

@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AppRecord,
@@ -21,80 +20,13 @@ import {
   type UserRecord,
 } from '../../src/core/ports.js';
 import { migrations } from '../../src/storage/migrations/index.js';
-import { describeDatabase, type OpenStorageOptions, openStorage, StorageOpenError } from '../../src/storage/open.js';
-
-const PG_URL = process.env.FLEXGATE_TEST_DATABASE_URL;
+import { describeDatabase, openStorage, StorageOpenError } from '../../src/storage/open.js';
+import { dialects, PG_URL } from '../helpers/storage-harness.js';
 
 /** A fixed clock: 2023-11-14T22:13:20Z, well above 2^32 so that 64-bit handling is exercised. */
 const T0 = 1_700_000_000_000;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-
-interface DialectHarness {
-  name: 'sqlite' | 'postgres';
-  /** Options naming a new, empty database (own temp dir / own schema), removed by `dispose`. */
-  location(): OpenStorageOptions;
-  /** Opens a database; the storage is closed by `dispose` (closing it earlier is fine). */
-  open(options: OpenStorageOptions): Promise<Storage>;
-  /** Closes every storage it opened and deletes every database it named. */
-  dispose(): Promise<void>;
-}
-
-function sqliteHarness(): DialectHarness {
-  const dirs: string[] = [];
-  const opened: Storage[] = [];
-  return {
-    name: 'sqlite',
-    location() {
-      const dataDir = mkdtempSync(join(tmpdir(), 'flexgate-storage-'));
-      dirs.push(dataDir);
-      return { dataDir };
-    },
-    async open(options) {
-      const storage = await openStorage(options);
-      opened.push(storage);
-      return storage;
-    },
-    async dispose() {
-      await Promise.all(opened.map((s) => s.close()));
-      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-function postgresHarness(url: string): DialectHarness {
-  const schemas: string[] = [];
-  const opened: Storage[] = [];
-  return {
-    name: 'postgres',
-    location() {
-      const pgSchema = `fg_test_${randomBytes(6).toString('hex')}`;
-      schemas.push(pgSchema);
-      return { databaseUrl: url, dataDir: '/nonexistent', pgSchema };
-    },
-    async open(options) {
-      const storage = await openStorage(options);
-      opened.push(storage);
-      return storage;
-    },
-    async dispose() {
-      await Promise.all(opened.map((s) => s.close()));
-      if (schemas.length === 0) return;
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        for (const schema of schemas) await client.query(`drop schema if exists "${schema}" cascade`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
-}
-
-const dialects: { name: string; harness: () => DialectHarness; skip: boolean }[] = [
-  { name: 'sqlite', harness: sqliteHarness, skip: false },
-  { name: 'postgres', harness: () => postgresHarness(PG_URL ?? ''), skip: PG_URL === undefined || PG_URL === '' },
-];
 
 if (PG_URL === undefined || PG_URL === '') {
   if (process.env.CI) {

@@ -3,10 +3,6 @@
  * against every dialect (SQLite always, PostgreSQL when FLEXGATE_TEST_DATABASE_URL is set).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Storage, UniqueViolationError } from '../../src/core/ports.js';
 import type {
@@ -17,74 +13,12 @@ import type {
   NewsRecord,
   PagePosition,
 } from '../../src/core/resources/ports.js';
-import { type OpenStorageOptions, openStorage } from '../../src/storage/open.js';
-
-const PG_URL = process.env.FLEXGATE_TEST_DATABASE_URL;
+import { dialects } from '../helpers/storage-harness.js';
 
 /** 2023-11-14T22:13:20Z, well above 2^32 so that 64-bit handling is exercised. */
 const T0 = 1_700_000_000_000;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-
-interface DialectHarness {
-  location(): OpenStorageOptions;
-  open(options: OpenStorageOptions): Promise<Storage>;
-  dispose(): Promise<void>;
-}
-
-function sqliteHarness(): DialectHarness {
-  const dirs: string[] = [];
-  const opened: Storage[] = [];
-  return {
-    location() {
-      const dataDir = mkdtempSync(join(tmpdir(), 'flexgate-resources-'));
-      dirs.push(dataDir);
-      return { dataDir };
-    },
-    async open(options) {
-      const storage = await openStorage(options);
-      opened.push(storage);
-      return storage;
-    },
-    async dispose() {
-      await Promise.all(opened.map((s) => s.close()));
-      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-function postgresHarness(url: string): DialectHarness {
-  const schemas: string[] = [];
-  const opened: Storage[] = [];
-  return {
-    location() {
-      const pgSchema = `fg_test_${randomBytes(6).toString('hex')}`;
-      schemas.push(pgSchema);
-      return { databaseUrl: url, dataDir: '/nonexistent', pgSchema };
-    },
-    async open(options) {
-      const storage = await openStorage(options);
-      opened.push(storage);
-      return storage;
-    },
-    async dispose() {
-      await Promise.all(opened.map((s) => s.close()));
-      if (schemas.length === 0) return;
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        for (const schema of schemas) await client.query(`drop schema if exists "${schema}" cascade`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
-}
-
-const dialects: { name: string; harness: () => DialectHarness; skip: boolean }[] = [
-  { name: 'sqlite', harness: sqliteHarness, skip: false },
-  { name: 'postgres', harness: () => postgresHarness(PG_URL ?? ''), skip: PG_URL === undefined || PG_URL === '' },
-];
 
 for (const dialect of dialects) {
   (dialect.skip ? describe.skip : describe)(`${dialect.name} resources`, () => {

@@ -14,13 +14,15 @@ export class OwnerResolver {
 
   constructor(private readonly ctx: CoreContext) {}
 
-  async scopeOf(token: AccessTokenClaims): Promise<DataScope> {
+  /** Synchronous once the client's owner is known (every request after a client's first). */
+  scopeOf(token: AccessTokenClaims): DataScope | Promise<DataScope> {
     if (token.userId !== null) return { ownerId: token.userId, environment: token.environment };
     const known = this.clientOwners.get(token.clientId);
     if (known !== undefined) return { ownerId: known, environment: token.environment };
-    const ownerId = await this.clientOwner(token.clientId);
-    this.clientOwners.set(token.clientId, ownerId);
-    return { ownerId, environment: token.environment };
+    return this.clientOwner(token.clientId).then((ownerId) => {
+      this.clientOwners.set(token.clientId, ownerId);
+      return { ownerId, environment: token.environment };
+    });
   }
 
   private async clientOwner(clientId: string): Promise<string> {

@@ -50,11 +50,41 @@ export async function registerApiRoutes(
       api.setNotFoundHandler((request) => {
         throw new ApiError(404, 'not_found', `No API route for ${request.method} ${request.url.split('?')[0]}`);
       });
-      api.addHook('onRequest', async (request, reply) => {
+      // Callback style: a request with a token verified before and an in-process limiter costs no promise.
+      api.addHook('onRequest', (request, reply, done) => {
         // Quoted in every 500 and in the log line: lets a support request find what happened.
         void reply.header('x-request-id', request.id);
-        await authenticateAndLimit(ctx, options.rateLimiter, request, reply);
-        checkNegotiation(request);
+        const admit = (auth: NonNullable<FastifyRequest['apiAuth']>) => {
+          request.apiAuth = auth;
+          const decision = limitRequest(options.rateLimiter, request, reply);
+          if (decision instanceof Promise) {
+            decision.then(() => checkNegotiation(request)).then(() => done(), done);
+            return;
+          }
+          checkNegotiation(request);
+          done();
+        };
+        let claims: ReturnType<typeof authenticateBearer>;
+        try {
+          claims = authenticateBearer(ctx, request, reply);
+        } catch (error) {
+          claims = Promise.reject(error);
+        }
+        if (claims instanceof Promise) {
+          claims
+            .then(
+              (verified) => ({ claims: verified }),
+              (error: unknown) => ({ error }),
+            )
+            .then(admit)
+            .catch(done);
+          return;
+        }
+        try {
+          admit({ claims });
+        } catch (refusal) {
+          done(refusal as Error);
+        }
       });
       for (const [path, pathRoutes] of groupByPath(routes)) {
         for (const route of pathRoutes) registerRoute(api, ctx, owners, route);
@@ -81,7 +111,8 @@ function registerRoute(api: FastifyInstance, ctx: CoreContext, owners: OwnerReso
     handler: async (request, reply) => {
       const token = admittedToken(request, route);
       const input = validateInput(route, request);
-      const scope = await owners.scopeOf(token);
+      const knownScope = owners.scopeOf(token);
+      const scope = knownScope instanceof Promise ? await knownScope : knownScope;
       const base = { ...input, token, scope, request, ctx };
       const idempotencyKey = route.idempotent === true ? readIdempotencyKey(request) : undefined;
       const result =
@@ -119,33 +150,25 @@ function registerMethodNotAllowed(api: FastifyInstance, path: string, pathRoutes
 }
 
 /**
- * Authenticates (without failing yet) and counts the request against its client's rate limit, or its
- * address's when it has no valid token, so that every response carries the rate-limit headers and a flood of
- * bad tokens is limited too.
+ * Counts the request against its client's rate limit, or its address's when it has no valid token, so
+ * that every response carries the rate-limit headers and a flood of bad tokens is limited too. Throws (or
+ * rejects) with 429 when the budget is spent; synchronous for an in-process limiter.
  */
-async function authenticateAndLimit(
-  ctx: CoreContext,
-  limiter: RateLimiter,
-  request: FastifyRequest,
-  reply: FastifyReply,
-): Promise<void> {
-  try {
-    request.apiAuth = { claims: await authenticateBearer(ctx, request, reply) };
-  } catch (error) {
-    request.apiAuth = { error };
-  }
-  if (limiter.policy.limit === 0) return;
+function limitRequest(limiter: RateLimiter, request: FastifyRequest, reply: FastifyReply): void | Promise<void> {
+  if (limiter.policy.limit === 0 || request.apiAuth === undefined) return;
   const key = rateLimitKey(request.apiAuth, request.ip);
-  const decision = await limiter.consume(key);
-  setRateLimitHeaders(reply, decision, limiter.policy.windowSeconds);
-  if (!decision.allowed) {
+  const apply = (decision: RateLimitDecision) => {
+    setRateLimitHeaders(reply, decision, limiter.policy.windowSeconds);
+    if (decision.allowed) return;
     void reply.header('retry-after', String(decision.resetSeconds));
     throw new ApiError(
       429,
       'rate_limited',
       `Too many requests: the limit is ${decision.limit} per ${limiter.policy.windowSeconds} s; retry after ${decision.resetSeconds} s`,
     );
-  }
+  };
+  if (limiter.consumeNow !== undefined) return apply(limiter.consumeNow(key));
+  return limiter.consume(key).then(apply);
 }
 
 /**
