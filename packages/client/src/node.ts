@@ -1,0 +1,92 @@
+/**
+ * `@flexgate/client/node`: Node-only helpers. {@link FileTokenStore} keeps tokens in a JSON file that only
+ * its owner can read, written atomically so that a crash never leaves a half-written (or lost) refresh token.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { isStoredTokens, type StoredTokens, type TokenStore } from './token-store.js';
+
+/**
+ * Stores tokens in a JSON file (mode 0600, its folder created 0700). Every save writes a temporary file in
+ * the same folder and renames it over the old one, so readers see the old tokens or the new ones, never a
+ * mix. Another process (or the next run) reading the file continues with the newest refresh token.
+ */
+export class FileTokenStore implements TokenStore {
+  /** The file's absolute path. */
+  readonly path: string;
+  /** Saves and clears of this instance, one after another. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  /** @param path - Where to keep the tokens, e.g. `~/.config/myapp/flexgate-tokens.json`. */
+  constructor(path: string) {
+    this.path = resolve(path);
+  }
+
+  /** @inheritDoc */
+  async load(): Promise<StoredTokens | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new Error(`The token file ${this.path} is not valid JSON`);
+    }
+    if (!isStoredTokens(parsed)) throw new Error(`The token file ${this.path} does not hold tokens`);
+    return parsed;
+  }
+
+  /** @inheritDoc */
+  save(tokens: StoredTokens): Promise<void> {
+    return this.#serialize(() => this.#write(tokens));
+  }
+
+  /** @inheritDoc */
+  clear(): Promise<void> {
+    return this.#serialize(() => rm(this.path, { force: true }));
+  }
+
+  async #write(tokens: StoredTokens): Promise<void> {
+    const folder = dirname(this.path);
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    const temporary = `${this.path}.${randomBytes(6).toString('hex')}.tmp`;
+    const file = await open(temporary, 'wx', 0o600);
+    try {
+      await file.chmod(0o600); // whatever the umask
+      await file.writeFile(`${JSON.stringify(tokens)}\n`, 'utf8');
+      await file.sync();
+    } catch (error) {
+      await file.close();
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    await file.close();
+    try {
+      await rename(temporary, this.path);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    await chmod(this.path, 0o600).catch(() => undefined);
+  }
+
+  #serialize(task: () => Promise<void>): Promise<void> {
+    const run = this.#queue.then(task, task);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Shows the path only. */
+  toString(): string {
+    return `FileTokenStore(${this.path})`;
+  }
+}
+
+/** The token types, for stores written against this entry point. */
+export type { StoredTokens, TokenStore } from './token-store.js';

@@ -1,0 +1,301 @@
+/**
+ * The token manager: gets tokens, reuses them until they are about to expire, refreshes them with one
+ * request however many callers ask at once (Flexgate rotates refresh tokens and treats a reused one as
+ * theft), and writes every rotated refresh token to the store before the new access token is used.
+ * Tokens and the client secret live only in this module's private fields and closures.
+ */
+import { AuthorizationRequiredError, FlexgateError, OAuthError } from './errors.js';
+import { copyTokens, type StoredTokens, type TokenStore } from './token-store.js';
+
+/** The `fetch` the client uses (the global one unless another is injected). */
+export type FetchFunction = typeof globalThis.fetch;
+
+/** The parts of the RFC 8414 authorization server metadata the client uses. */
+export interface ServerMetadata {
+  /** The issuer identifier (compared with `iss` in authorization responses, RFC 9207). */
+  issuer: string;
+  /** Where to send the user to authorize. */
+  authorization_endpoint: string;
+  /** Where tokens are issued. */
+  token_endpoint: string;
+  /** Where tokens are revoked (RFC 7009). */
+  revocation_endpoint?: string;
+  /** Whether every authorization response carries `iss`. */
+  authorization_response_iss_parameter_supported?: boolean;
+}
+
+/** What the token manager needs from the client. */
+export interface TokenManagerOptions {
+  /** The OAuth client id. */
+  clientId: string;
+  /** The client secret (confidential clients), sent with HTTP Basic; undefined for public clients. */
+  clientSecret: string | undefined;
+  /** Scopes to ask for with client credentials. */
+  scopes: readonly string[] | undefined;
+  /** Where the tokens are kept. */
+  store: TokenStore;
+  /** The `fetch` to send token requests with. */
+  fetch: FetchFunction;
+  /** The clock, in epoch milliseconds. */
+  now: () => number;
+  /** Renew when fewer than this many milliseconds of the access token's life remain. */
+  marginMs: number;
+  /** The server metadata (fetched once by the client). */
+  metadata: () => Promise<ServerMetadata>;
+  /**
+   * How to get a token when there is none: `client_credentials` (needs a secret) or `authorization_code`
+   * (the user must go through {@link authorizeUrl}). Default: client credentials when a secret is configured.
+   */
+  grant: 'client_credentials' | 'authorization_code';
+}
+
+/** A successful token response (RFC 6749 §5.1). */
+interface TokenResponse {
+  access_token: string;
+  token_type: string;
+  expires_in?: number;
+  refresh_token?: string;
+  scope?: string;
+}
+
+/** Access tokens without `expires_in` are treated as valid for this long. */
+const DEFAULT_LIFETIME_MS = 5 * 60_000;
+
+/** Gets, caches, refreshes and stores the client's tokens. */
+export class TokenManager {
+  readonly #options: TokenManagerOptions;
+  /** The tokens as last loaded or saved; undefined until loaded, null when there are none. */
+  #current: StoredTokens | null | undefined;
+  #loading: Promise<StoredTokens | null> | undefined;
+  /** The one renewal in flight, shared by every caller. */
+  #renewal: Promise<StoredTokens> | undefined;
+  /**
+   * This instance has held a user's grant (a refresh token): once that grant is gone the user must
+   * authorize again; falling back to client credentials would silently switch identities.
+   */
+  #userGrant = false;
+
+  /** @param options - See {@link TokenManagerOptions}. */
+  constructor(options: TokenManagerOptions) {
+    this.#options = options;
+  }
+
+  /** A valid access token: the stored one while it has more than the margin left, else a renewed one. */
+  async getAccessToken(): Promise<string> {
+    const tokens = await this.#load();
+    if (tokens !== null && this.#isFresh(tokens)) return tokens.accessToken;
+    return (await this.#renew(tokens?.accessToken)).accessToken;
+  }
+
+  /**
+   * The API refused `rejected` (401): renew once, unless another caller already has, and return the new
+   * access token. Concurrent callers share the renewal.
+   */
+  async renewAfterRejection(rejected: string): Promise<string> {
+    return (await this.#renew(rejected)).accessToken;
+  }
+
+  /** Exchanges an authorization code (RFC 6749 §4.1.3 with PKCE) and stores the tokens. */
+  async exchangeCode(code: string, redirectUri: string, codeVerifier: string): Promise<StoredTokens> {
+    const response = await this.#tokenRequest({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: codeVerifier,
+    });
+    return this.#adopt(response, undefined);
+  }
+
+  /**
+   * Revokes the refresh token (or else the access token) at the revocation endpoint and clears the store.
+   * The store is cleared even when revocation fails (the error is then thrown).
+   */
+  async signOut(): Promise<void> {
+    const tokens = await this.#load().catch(() => null);
+    try {
+      await this.#renewal?.catch(() => undefined);
+      const latest = this.#current ?? tokens;
+      if (latest === null || latest === undefined) return;
+      const { revocation_endpoint: endpoint } = await this.#options.metadata();
+      if (endpoint === undefined) return;
+      const [token, hint] =
+        latest.refreshToken === undefined
+          ? [latest.accessToken, 'access_token']
+          : [latest.refreshToken, 'refresh_token'];
+      const response = await this.#post(endpoint, { token, token_type_hint: hint });
+      if (!response.ok) throw await oauthErrorFrom(response);
+    } finally {
+      await this.#clear();
+    }
+  }
+
+  /** Forgets the tokens here and in the store. */
+  async #clear(): Promise<void> {
+    this.#current = null;
+    await this.#options.store.clear();
+  }
+
+  #isFresh(tokens: StoredTokens): boolean {
+    return tokens.expiresAt - this.#options.now() > this.#options.marginMs;
+  }
+
+  /** The tokens, loaded from the store once (concurrent first calls share the load). */
+  async #load(): Promise<StoredTokens | null> {
+    if (this.#current !== undefined) return this.#current;
+    this.#loading ??= this.#options.store.load().then(
+      (tokens) => {
+        this.#loading = undefined;
+        // A renewal that finished meanwhile wins over what was read.
+        if (this.#current === undefined) this.#current = tokens ?? null;
+        if (this.#current?.refreshToken !== undefined) this.#userGrant = true;
+        return this.#current;
+      },
+      (error: unknown) => {
+        this.#loading = undefined;
+        throw error;
+      },
+    );
+    return this.#loading;
+  }
+
+  /**
+   * Renews the tokens unless the access token is no longer `stale` (someone renewed meanwhile). One renewal
+   * at a time: a rotated refresh token must never be sent twice.
+   */
+  #renew(stale: string | undefined): Promise<StoredTokens> {
+    if (this.#renewal !== undefined) return this.#renewal;
+    const current = this.#current;
+    if (current !== undefined && current !== null && current.accessToken !== stale && this.#isFresh(current)) {
+      return Promise.resolve(current);
+    }
+    const renewal = this.#runRenewal(stale).finally(() => {
+      this.#renewal = undefined;
+    });
+    this.#renewal = renewal;
+    return renewal;
+  }
+
+  async #runRenewal(stale: string | undefined): Promise<StoredTokens> {
+    // Another process sharing the store (a file) may have rotated the refresh token: use the newest one.
+    const stored = await this.#options.store.load();
+    if (stored !== undefined && stored.accessToken !== stale && this.#isFresh(stored)) {
+      this.#current = stored;
+      return stored;
+    }
+    const latest = stored ?? (this.#current === null ? undefined : this.#current);
+    if (latest?.refreshToken !== undefined) return this.#refresh(latest);
+    if (this.#options.grant === 'client_credentials' && !this.#userGrant) return this.#clientCredentials();
+    throw new AuthorizationRequiredError(
+      'there are no tokens: the user has not authorized this application',
+      'login_required',
+    );
+  }
+
+  async #refresh(tokens: StoredTokens): Promise<StoredTokens> {
+    const refreshToken = tokens.refreshToken ?? '';
+    let response: TokenResponse;
+    try {
+      response = await this.#tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken });
+    } catch (error) {
+      if (error instanceof OAuthError && error.error === 'invalid_grant') {
+        // Revoked, expired or reused: the grant is dead for good; forget it.
+        await this.#clear();
+        throw new AuthorizationRequiredError(error.description);
+      }
+      throw error;
+    }
+    return this.#adopt(response, tokens);
+  }
+
+  async #clientCredentials(): Promise<StoredTokens> {
+    const scopes = this.#options.scopes;
+    const response = await this.#tokenRequest({
+      grant_type: 'client_credentials',
+      ...(scopes === undefined || scopes.length === 0 ? {} : { scope: scopes.join(' ') }),
+    });
+    return this.#adopt(response, undefined);
+  }
+
+  /** Stores a token response (the rotated refresh token first), then makes it current. */
+  async #adopt(response: TokenResponse, previous: StoredTokens | undefined): Promise<StoredTokens> {
+    const lifetimeMs = response.expires_in === undefined ? DEFAULT_LIFETIME_MS : response.expires_in * 1000;
+    const refreshToken = response.refresh_token ?? previous?.refreshToken;
+    const scope = response.scope ?? previous?.scope;
+    const tokens: StoredTokens = {
+      accessToken: response.access_token,
+      expiresAt: this.#options.now() + lifetimeMs,
+      tokenType: response.token_type,
+      ...(refreshToken === undefined ? {} : { refreshToken }),
+      ...(scope === undefined ? {} : { scope }),
+    };
+    // The rotated refresh token is durable before anyone uses the new access token.
+    await this.#options.store.save(copyTokens(tokens));
+    this.#current = tokens;
+    if (refreshToken !== undefined) this.#userGrant = true;
+    return tokens;
+  }
+
+  async #tokenRequest(params: Record<string, string>): Promise<TokenResponse> {
+    const { token_endpoint: endpoint } = await this.#options.metadata();
+    const response = await this.#post(endpoint, params);
+    if (!response.ok) throw await oauthErrorFrom(response);
+    const body: unknown = await response.json().catch(() => undefined);
+    if (!isTokenResponse(body)) {
+      throw new FlexgateError(`The token endpoint answered ${response.status} without a valid token response`);
+    }
+    return body;
+  }
+
+  /** POSTs a form to an OAuth endpoint with the client's authentication (Basic with a secret, else client_id). */
+  #post(endpoint: string, params: Record<string, string>): Promise<Response> {
+    const { clientId, clientSecret } = this.#options;
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'application/json',
+    };
+    const form = new URLSearchParams(params);
+    if (clientSecret === undefined) form.set('client_id', clientId);
+    else headers.authorization = basicAuthorization(clientId, clientSecret);
+    return this.#options.fetch(endpoint, { method: 'POST', headers, body: form.toString() });
+  }
+
+  /** Never shows tokens. */
+  toString(): string {
+    return 'TokenManager';
+  }
+
+  /** Never serializes tokens. */
+  toJSON(): Record<string, never> {
+    return {};
+  }
+}
+
+/** RFC 6749 §2.3.1: id and secret form-encoded, then Basic. */
+function basicAuthorization(clientId: string, clientSecret: string): string {
+  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
+  const bytes = new TextEncoder().encode(`${encode(clientId)}:${encode(clientSecret)}`);
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return `Basic ${btoa(binary)}`;
+}
+
+function isTokenResponse(body: unknown): body is TokenResponse {
+  if (typeof body !== 'object' || body === null) return false;
+  const record = body as Record<string, unknown>;
+  return (
+    typeof record.access_token === 'string' &&
+    typeof record.token_type === 'string' &&
+    (record.expires_in === undefined || typeof record.expires_in === 'number') &&
+    (record.refresh_token === undefined || typeof record.refresh_token === 'string') &&
+    (record.scope === undefined || typeof record.scope === 'string')
+  );
+}
+
+/** An OAuth error response → {@link OAuthError} with its `error` and `error_description` only. */
+async function oauthErrorFrom(response: Response): Promise<OAuthError> {
+  const body: unknown = await response.json().catch(() => undefined);
+  const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const error = typeof record.error === 'string' ? record.error : `http_${response.status}`;
+  const description = typeof record.error_description === 'string' ? record.error_description : undefined;
+  return new OAuthError(error, description, response.status);
+}
