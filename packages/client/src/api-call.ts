@@ -3,8 +3,10 @@
  * OpenAPI document) and the client runtime (src/client.ts), which adds the token, sends the request,
  * retries once after a 401 and turns error responses into typed errors.
  */
+/** The HTTP methods of the API's operations. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** One API call as the generated operations describe it; `client.request` takes the same shape. */
 export interface ApiRequest {
   /** The OpenAPI operationId, e.g. `listContacts` (for error messages and logs). */
   operationId: string;
