@@ -4,6 +4,7 @@ import { ConfigError } from '../config.js';
 import { InputError } from '../core/errors.js';
 import { StorageOpenError } from '../storage/open.js';
 import { registerClients } from './clients.js';
+import { registerDeveloperCommands } from './developer.js';
 import { registerKeys } from './keys.js';
 import { registerPostman } from './postman.js';
 import { registerServe } from './serve.js';
@@ -21,6 +22,7 @@ registerUsers(program);
 registerClients(program);
 registerKeys(program);
 registerPostman(program);
+registerDeveloperCommands(program);
 
 /** Expected failures end with one line and exit 1; anything else is a bug and shows its stack. */
 try {

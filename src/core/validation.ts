@@ -36,7 +36,8 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
  * A redirect URI must be absolute, without a fragment (RFC 6749 §3.1.2), and https unless it points at
- * the developer's own machine.
+ * the developer's own machine. A native app registers a loopback IP literal without a port, e.g.
+ * http://127.0.0.1/callback: the authorization endpoint then allows any port (RFC 8252 §7.3).
  */
 export function checkRedirectUri(value: string): string | undefined {
   let url: URL;
@@ -49,6 +50,7 @@ export function checkRedirectUri(value: string): string | undefined {
   if (url.username !== '' || url.password !== '') return `${value} must not contain credentials`;
   if (url.protocol === 'https:') return undefined;
   if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return undefined;
-  if (url.protocol === 'http:') return `${value} must use https (http is allowed for localhost and 127.0.0.1 only)`;
+  if (url.protocol === 'http:')
+    return `${value} must use https (http is allowed for 127.0.0.1, [::1] and localhost only)`;
   return `${value} must be an http(s) URI`;
 }

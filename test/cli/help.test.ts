@@ -65,6 +65,33 @@ const COMMANDS: { command: string[]; lists: string[] }[] = [
   { command: ['clients', 'delete'], lists: ['Usage: flexgate clients delete', '<client_id>', ...STORAGE_OPTIONS] },
   { command: ['keys'], lists: ['Usage: flexgate keys', 'rotate'] },
   { command: ['keys', 'rotate'], lists: ['Usage: flexgate keys rotate', ...STORAGE_OPTIONS] },
+  {
+    command: ['login'],
+    lists: [
+      'Usage: flexgate login',
+      '--base-url <url>',
+      '--client-id <id>',
+      '--scope <scopes>',
+      '--profile <name>',
+      '--no-browser',
+      '--timeout <seconds>',
+      '--client-credentials',
+      '--client-secret-stdin',
+      'http://127.0.0.1/callback',
+    ],
+  },
+  { command: ['token'], lists: ['Usage: flexgate token', '--profile <name>'] },
+  {
+    command: ['api'],
+    lists: [
+      'Usage: flexgate api',
+      '<method>',
+      '<path>',
+      '--data <json>',
+      '--idempotency-key <key>',
+      '--profile <name>',
+    ],
+  },
 ];
 
 describe.concurrent('--help', () => {

@@ -3,6 +3,7 @@ import { OAuthError } from '../errors.js';
 import { optionalParam, type RawParams, repeatedParam } from '../params.js';
 import { isValidS256Challenge } from '../pkce.js';
 import type { ClientRecord } from '../ports.js';
+import { isRegisteredRedirectUri } from '../redirect-uris.js';
 import { isKnownScope, isSubset, parseScope } from '../scopes.js';
 import { hashSecret } from '../secrets.js';
 
@@ -53,8 +54,9 @@ export async function validateAuthorizationRequest(
   const client = await ctx.storage.clients.findById(clientId);
   // A disabled client is treated as unregistered: no new authorizations for an app an admin switched off.
   if (client === undefined || client.disabledAt !== null) return pageError('The client_id is not registered');
-  // Exact string comparison: no prefix, path, port, scheme or case leeway (RFC 9700 §4.1.1).
-  if (!client.redirectUris.includes(redirectUri)) {
+  // Exact string comparison: no prefix, path, port, scheme or case leeway (RFC 9700 §4.1.1), except any port
+  // for a loopback IP literal URI such as http://127.0.0.1/callback (RFC 8252 §7.3).
+  if (!isRegisteredRedirectUri(client.redirectUris, redirectUri)) {
     return pageError('The redirect_uri is not registered for this client');
   }
 

@@ -1,0 +1,786 @@
+/**
+ * The developer commands: `flexgate login`, `flexgate token` and `flexgate api`. They talk to a running
+ * Flexgate over HTTP through the SDK (@flexgate/client), never to the database, and keep what they need
+ * in profiles: one JSON file per profile under the user's config folder (folder 0700, files 0600).
+ */
+import { spawn } from 'node:child_process';
+import { accessSync, constants as fsConstants } from 'node:fs';
+import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import {
+  ApiError,
+  AuthError,
+  AuthorizationCallbackError,
+  AuthorizationRequiredError,
+  createClient,
+  FlexgateError,
+  OAuthError,
+  RateLimitError,
+  type StoredTokens,
+  type TokenStore,
+  ValidationError,
+} from '@flexgate/client';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { InputError } from '../core/errors.js';
+
+/* ----- profiles ----- */
+
+const PROFILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/;
+const PROFILE_VERSION = 1;
+
+/** What a profile file holds. The client secret is there for client-credentials profiles only. */
+interface Profile {
+  version: typeof PROFILE_VERSION;
+  baseUrl: string;
+  clientId: string;
+  clientSecret?: string;
+  scopes: string[];
+  grant: 'authorization_code' | 'client_credentials';
+  tokens?: StoredTokens;
+}
+
+/** FLEXGATE_CONFIG_DIR, else $XDG_CONFIG_HOME/flexgate, else ~/.config/flexgate. */
+export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+  const explicit = env.FLEXGATE_CONFIG_DIR;
+  if (explicit !== undefined && explicit !== '') return explicit;
+  const xdg = env.XDG_CONFIG_HOME;
+  // The XDG spec ignores a relative $XDG_CONFIG_HOME.
+  if (xdg?.startsWith('/') === true) return join(xdg, 'flexgate');
+  return join(homedir(), '.config', 'flexgate');
+}
+
+const profilesDir = () => join(configDir(), 'profiles');
+const profilePath = (name: string) => join(profilesDir(), `${name}.json`);
+
+function parseProfileName(value: string): string {
+  if (!PROFILE_NAME.test(value)) {
+    throw new InvalidArgumentError('must be 1-64 characters: letters, digits, . _ - (not starting with . or -)');
+  }
+  return value;
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+function isTokens(value: unknown): value is StoredTokens {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return (
+    typeof record.accessToken === 'string' &&
+    typeof record.expiresAt === 'number' &&
+    typeof record.tokenType === 'string' &&
+    (record.refreshToken === undefined || typeof record.refreshToken === 'string') &&
+    (record.scope === undefined || typeof record.scope === 'string')
+  );
+}
+
+function parseProfile(text: string, path: string): Profile {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new InputError(`the profile ${path} is not valid JSON: run flexgate login again`);
+  }
+  const record = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const valid =
+    record.version === PROFILE_VERSION &&
+    typeof record.baseUrl === 'string' &&
+    typeof record.clientId === 'string' &&
+    (record.clientSecret === undefined || typeof record.clientSecret === 'string') &&
+    isStringArray(record.scopes) &&
+    (record.grant === 'authorization_code' || record.grant === 'client_credentials') &&
+    (record.tokens === undefined || isTokens(record.tokens));
+  if (!valid) throw new InputError(`the profile ${path} is not a Flexgate profile: run flexgate login again`);
+  return record as unknown as Profile;
+}
+
+async function readProfile(name: string): Promise<Profile> {
+  const path = profilePath(name);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new InputError(`no profile "${name}" (${path}): run flexgate login first`);
+    }
+    throw new InputError(`cannot read the profile ${path}: ${(error as Error).message}`);
+  }
+  return parseProfile(text, path);
+}
+
+/** Writes the profile atomically (temporary file, fsync, rename) with mode 0600 in a 0700 folder. */
+async function writeProfile(name: string, profile: Profile): Promise<string> {
+  const dir = profilesDir();
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  // mkdir leaves an existing folder as it was: tighten it (it holds tokens and secrets).
+  await chmod(dir, 0o700);
+  const path = profilePath(name);
+  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+  const file = await open(temporary, 'wx', 0o600);
+  try {
+    await file.writeFile(`${JSON.stringify(profile, null, 2)}\n`, 'utf8');
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  try {
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  return path;
+}
+
+/**
+ * A TokenStore that keeps the tokens inside the profile file, next to the settings they belong to: a save
+ * writes the whole profile (so a login stores nothing until it has tokens), a load reads the newest file
+ * (another `flexgate` process may have rotated the refresh token meanwhile).
+ */
+class ProfileTokenStore implements TokenStore {
+  constructor(
+    private readonly name: string,
+    private readonly settings: Omit<Profile, 'tokens'>,
+    /** Whether tokens already in the file belong to these settings (false for a new login). */
+    private readonly useExisting: boolean,
+  ) {}
+
+  async load(): Promise<StoredTokens | undefined> {
+    if (!this.useExisting) return undefined;
+    const profile = await readProfile(this.name).catch(() => undefined);
+    if (profile === undefined) return undefined;
+    if (profile.baseUrl !== this.settings.baseUrl || profile.clientId !== this.settings.clientId) return undefined;
+    return profile.tokens;
+  }
+
+  async save(tokens: StoredTokens): Promise<void> {
+    await writeProfile(this.name, { ...this.settings, tokens });
+  }
+
+  async clear(): Promise<void> {
+    await writeProfile(this.name, { ...this.settings });
+  }
+
+  toString(): string {
+    return `ProfileTokenStore(${this.name})`;
+  }
+
+  toJSON(): Record<string, never> {
+    return {};
+  }
+}
+
+/**
+ * One `flexgate` process at a time may renew a profile's tokens: Flexgate rotates refresh tokens and treats
+ * a reused one as theft (it revokes the whole grant). The lock is a file created with O_EXCL.
+ */
+async function withProfileLock<T>(name: string, work: () => Promise<T>): Promise<T> {
+  await mkdir(profilesDir(), { recursive: true, mode: 0o700 });
+  const lock = `${profilePath(name)}.lock`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await (await open(lock, 'wx', 0o600)).close();
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // A lock older than any renewal was left by a killed process.
+      const age = Date.now() - ((await stat(lock).catch(() => undefined))?.mtimeMs ?? Date.now());
+      if (age > 60_000) await rm(lock, { force: true });
+      if (Date.now() > deadline) throw new InputError(`the profile "${name}" is locked by another flexgate (${lock})`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await rm(lock, { force: true });
+  }
+}
+
+/* ----- options ----- */
+
+function parseBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('must be an http(s) URL, e.g. https://flexgate.example.com');
+  }
+  if (!/^https?:$/.test(url.protocol) || url.search !== '' || url.hash !== '' || url.username !== '') {
+    throw new InvalidArgumentError('must be an http(s) URL without credentials, query or fragment');
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
+function parseTimeout(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 86_400) {
+    throw new InvalidArgumentError('must be a whole number of seconds between 1 and 86400');
+  }
+  return seconds;
+}
+
+const parseScopes = (value: string | undefined): string[] =>
+  value === undefined ? [] : value.split(/[\s,]+/).filter((scope) => scope !== '');
+
+const profileOption = () =>
+  new Option('--profile <name>', 'the profile to use').default('default').argParser(parseProfileName);
+
+/**
+ * Usage errors of the developer commands exit 2 (scripts tell "you called me wrong" from "the call failed");
+ * help and version still exit 0.
+ */
+function usageExitCode2(command: Command): Command {
+  return command.exitOverride((error) => {
+    if (error.exitCode === 1 && error.code.startsWith('commander.')) {
+      error.exitCode = 2;
+    }
+    throw error;
+  });
+}
+
+/* ----- messages ----- */
+
+const REDIRECT_URI_HINT =
+  'register http://127.0.0.1/callback as a redirect URI of the application (any port is then allowed)';
+
+/** One line, without the SDK's class names; never a token or a secret (the SDK's messages carry neither). */
+function describeError(error: unknown, baseUrl: string): InputError {
+  if (error instanceof InputError) return error;
+  if (error instanceof ValidationError) {
+    const fields = Object.entries(error.fields).map(([field, messages]) => `${field}: ${messages.join(' ')}`);
+    return new InputError(`invalid request (400): ${fields.join('; ')}`);
+  }
+  if (error instanceof AuthorizationRequiredError) {
+    return new InputError(
+      `not signed in any more${error.description === undefined ? '' : ` (${error.description})`}: run flexgate login again`,
+    );
+  }
+  if (error instanceof RateLimitError) {
+    return new InputError(
+      `rate limited (429)${error.retryAfterSeconds === undefined ? '' : `: retry after ${error.retryAfterSeconds} s`}`,
+    );
+  }
+  if (error instanceof ApiError) {
+    const text = error.description ?? error.code;
+    return new InputError(
+      `${text} (${error.status} ${error.code}${error.requestId === undefined ? '' : `, request id ${error.requestId}`})`,
+    );
+  }
+  if (error instanceof AuthError) {
+    return new InputError(`${error.description ?? error.error} (${error.status} ${error.error})`);
+  }
+  if (error instanceof OAuthError) {
+    return new InputError(`${error.description ?? error.error} (${error.error})`);
+  }
+  if (error instanceof FlexgateError) return new InputError(oneLine(error.message));
+  if (error instanceof TypeError && /fetch/i.test(error.message)) {
+    const cause = (error as { cause?: unknown }).cause;
+    const reason = cause instanceof Error ? cause.message : error.message;
+    return new InputError(`cannot reach ${baseUrl}: ${oneLine(reason)}`);
+  }
+  if (error instanceof Error) return new InputError(oneLine(error.message));
+  return new InputError(String(error));
+}
+
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/* ----- login: the browser side ----- */
+
+/** The command that opens a URL in the desktop's browser, if there is one. */
+function browserCommand(url: string): { command: string; args: string[] } | undefined {
+  if (process.platform === 'darwin') return { command: 'open', args: [url] };
+  if (process.platform === 'win32') return { command: 'cmd.exe', args: ['/d', '/s', '/c', `start "" "${url}"`] };
+  if (process.env.DISPLAY === undefined && process.env.WAYLAND_DISPLAY === undefined) return undefined;
+  const onPath = (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, 'xdg-open'), fsConstants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return onPath ? { command: 'xdg-open', args: [url] } : undefined;
+}
+
+/** Opens the URL in a browser, best effort: a failure only means the user opens it by hand. */
+function openBrowser(url: string): void {
+  const found = browserCommand(url);
+  if (found === undefined) return;
+  try {
+    const child = spawn(found.command, found.args, {
+      stdio: 'ignore',
+      detached: true,
+      windowsVerbatimArguments: process.platform === 'win32',
+    });
+    child.on('error', () => {});
+    child.unref();
+  } catch {
+    // Nothing to do: the URL is printed.
+  }
+}
+
+/** A spinner on a terminal, one plain line otherwise; `stop` clears the spinner. */
+function progress(text: string): { stop(): void } {
+  if (process.stderr.isTTY !== true) {
+    process.stderr.write(`${text}\n`);
+    return { stop() {} };
+  }
+  const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+  let frame = 0;
+  const draw = () => {
+    process.stderr.write(`\r${frames[frame % frames.length] ?? ''} ${text}`);
+    frame += 1;
+  };
+  draw();
+  const timer = setInterval(draw, 80);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      process.stderr.write('\r\x1b[2K');
+    },
+  };
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+
+function callbackPage(title: string, message: string): string {
+  return [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8"><title>Flexgate CLI</title>',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem}</style>',
+    `</head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`,
+    '<p>You can close this tab and return to the terminal.</p></body></html>',
+  ].join('');
+}
+
+function answer(response: ServerResponse, status: number, html: string): Promise<void> {
+  return new Promise((resolve) => {
+    response.writeHead(status, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      connection: 'close',
+    });
+    response.end(html, () => resolve());
+  });
+}
+
+/** A listener on 127.0.0.1 with a port the system picks (RFC 8252 §7.3). */
+async function listenOnLoopback(handler: (request: IncomingMessage, response: ServerResponse) => void) {
+  const server = createServer(handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/**
+ * Asks the authorization endpoint about the request before the browser does: an unknown client or an
+ * unregistered redirect URI is answered with an error page (never a redirect), which a browser would show
+ * while this process waited for a callback that cannot come.
+ */
+async function preflight(url: string, baseUrl: string, redirectUri: string): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(url, { redirect: 'manual', headers: { accept: 'text/html' } });
+  } catch (error) {
+    throw describeError(error, baseUrl);
+  }
+  const html = await response.text().catch(() => '');
+  // An error the server sends to the redirect URI at once (an unknown scope…) fails now, not after the browser.
+  const location = response.headers.get('location');
+  if (location?.startsWith(`${redirectUri}?`) === true) {
+    const params = new URL(location).searchParams;
+    const error = params.get('error');
+    if (error !== null) {
+      throw new InputError(
+        `the server refused the authorization request: ${params.get('error_description') ?? error} (${error})`,
+      );
+    }
+  }
+  if (response.status < 400) return;
+  const alert = /role="alert"[^>]*>([\s\S]*?)<\/(?:p|div|section)>/i.exec(html)?.[1];
+  const text = oneLine((alert ?? '').replace(/<[^>]*>/g, ' ')).replace(/&#?\w+;/g, (entity) =>
+    entity === '&amp;' ? '&' : entity === '&quot;' ? '"' : entity === '&#39;' ? "'" : entity,
+  );
+  const reason = text === '' ? `the authorization endpoint answered ${response.status}` : text;
+  if (/redirect_uri/i.test(reason))
+    throw new InputError(`the server refused the redirect URI (${reason}): ${REDIRECT_URI_HINT}`);
+  throw new InputError(`the server refused the authorization request: ${reason}`);
+}
+
+interface LoginFlags {
+  baseUrl?: string;
+  clientId?: string;
+  scope?: string;
+  profile: string;
+  browser: boolean;
+  timeout: number;
+  clientCredentials?: boolean;
+  clientSecretStdin?: boolean;
+}
+
+async function readSecretFromStdin(): Promise<string> {
+  if (process.stdin.isTTY === true) {
+    throw new InputError('--client-secret-stdin expects the client secret on standard input (pipe it in)');
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const secret = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+  if (secret === '') throw new InputError('--client-secret-stdin: standard input was empty');
+  if (/[\r\n]/.test(secret)) throw new InputError('--client-secret-stdin: the secret must be one line');
+  return secret;
+}
+
+async function loginWithClientCredentials(flags: LoginFlags, baseUrl: string, clientId: string): Promise<void> {
+  if (flags.clientSecretStdin !== true) {
+    throw new InputError('--client-credentials needs --client-secret-stdin (the secret is never read from arguments)');
+  }
+  const clientSecret = await readSecretFromStdin();
+  const scopes = parseScopes(flags.scope);
+  const settings: Omit<Profile, 'tokens'> = {
+    version: PROFILE_VERSION,
+    baseUrl,
+    clientId,
+    clientSecret,
+    scopes,
+    grant: 'client_credentials',
+  };
+  const client = createClient({
+    baseUrl,
+    clientId,
+    clientSecret,
+    scopes,
+    tokenStore: new ProfileTokenStore(flags.profile, settings, false),
+  });
+  try {
+    // Proves the credentials; the store writes the profile with the first token.
+    await client.getAccessToken();
+  } catch (error) {
+    if (error instanceof OAuthError && error.error === 'invalid_client') {
+      throw new InputError(`the server refused the client credentials (${error.description ?? 'invalid_client'})`);
+    }
+    throw describeError(error, baseUrl);
+  }
+  process.stderr.write(
+    `Signed in to ${baseUrl} with client credentials of ${clientId}; saved profile "${flags.profile}" (${profilePath(flags.profile)})\n`,
+  );
+}
+
+async function loginInBrowser(flags: LoginFlags, baseUrl: string, clientId: string): Promise<void> {
+  if (flags.clientSecretStdin === true) {
+    throw new InputError('--client-secret-stdin goes with --client-credentials');
+  }
+  const scopes = parseScopes(flags.scope);
+  if (scopes.length === 0) throw new InputError('--scope is required: the scopes to ask the user for');
+  const settings: Omit<Profile, 'tokens'> = {
+    version: PROFILE_VERSION,
+    baseUrl,
+    clientId,
+    scopes,
+    grant: 'authorization_code',
+  };
+  const client = createClient({
+    baseUrl,
+    clientId,
+    scopes,
+    tokenStore: new ProfileTokenStore(flags.profile, settings, false),
+  });
+
+  let onCallback: (request: IncomingMessage, response: ServerResponse) => void = (_request, response) => {
+    response.writeHead(503).end();
+  };
+  const { server, port } = await listenOnLoopback((request, response) => onCallback(request, response));
+  const redirectUri = `http://127.0.0.1:${port}/callback`;
+  let spinner: { stop(): void } | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    let started: Awaited<ReturnType<typeof client.authorizeUrl>>;
+    try {
+      started = await client.authorizeUrl({ scopes, redirectUri });
+    } catch (error) {
+      throw describeError(error, baseUrl);
+    }
+    const { url, pending } = started;
+    await preflight(url, baseUrl, redirectUri);
+
+    const done = new Promise<void>((resolve, reject) => {
+      const handle = (request: IncomingMessage, response: ServerResponse) => {
+        const callbackUrl = new URL(request.url ?? '/', redirectUri);
+        if (request.method !== 'GET' || callbackUrl.pathname !== '/callback') {
+          response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found\n');
+          return;
+        }
+        // One callback at a time; a later one (a reload) finds the flow finished.
+        onCallback = (_request, late) => {
+          void answer(late, 409, callbackPage('Already handled', 'This sign-in has already been handled.'));
+        };
+        client.handleCallback(callbackUrl.toString(), pending).then(
+          async () => {
+            await answer(response, 200, callbackPage('Signed in', 'The Flexgate CLI is now signed in.'));
+            resolve();
+          },
+          async (error: unknown) => {
+            if (error instanceof AuthorizationCallbackError && error.error === 'state_mismatch') {
+              // Not the answer to this request (a stale tab, or another local page probing the port): ignore it.
+              await answer(
+                response,
+                400,
+                callbackPage('Sign-in failed', 'This response does not belong to the sign-in in progress.'),
+              );
+              onCallback = handle;
+              return;
+            }
+            const failure =
+              error instanceof AuthorizationCallbackError && error.error === 'access_denied'
+                ? new InputError('sign-in was denied (access_denied): nothing was saved')
+                : describeError(error, baseUrl);
+            await answer(response, 400, callbackPage('Sign-in failed', failure.message));
+            reject(failure);
+          },
+        );
+      };
+      onCallback = handle;
+    });
+    const timedOut = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new InputError(`timed out after ${flags.timeout} s waiting for the sign-in in the browser`)),
+        flags.timeout * 1000,
+      );
+    });
+
+    process.stderr.write(`Open this URL in your browser to sign in: ${url}\n`);
+    const interactive = process.stderr.isTTY === true && process.stdin.isTTY === true;
+    const ci = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
+    if (flags.browser && interactive && !ci) openBrowser(url);
+    spinner = progress(`Waiting for the sign-in in the browser (up to ${flags.timeout} s; Ctrl+C to cancel)…`);
+    await Promise.race([done, timedOut]);
+  } finally {
+    spinner?.stop();
+    clearTimeout(timer);
+    await closeServer(server);
+  }
+  process.stderr.write(
+    `Signed in to ${baseUrl} as ${clientId}; saved profile "${flags.profile}" (${profilePath(flags.profile)})\n`,
+  );
+}
+
+/* ----- token and api ----- */
+
+function clientFor(name: string, profile: Profile) {
+  const { tokens: _tokens, ...settings } = profile;
+  return createClient({
+    baseUrl: profile.baseUrl,
+    clientId: profile.clientId,
+    ...(profile.clientSecret === undefined ? {} : { clientSecret: profile.clientSecret }),
+    scopes: profile.scopes,
+    tokenStore: new ProfileTokenStore(name, settings, true),
+  });
+}
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+type Method = (typeof METHODS)[number];
+const API_PREFIX = '/api/v0.0.1';
+
+interface ApiFlags {
+  data?: string;
+  profile: string;
+  idempotencyKey?: string;
+}
+
+async function readData(value: string): Promise<unknown> {
+  let text = value;
+  if (value.startsWith('@')) {
+    const file = value.slice(1);
+    if (file === '') throw new UsageError('--data @file needs a file name (or @- for standard input)');
+    try {
+      if (file === '-') {
+        const chunks: Buffer[] = [];
+        for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+        text = Buffer.concat(chunks).toString('utf8');
+      } else {
+        text = await readFile(file, 'utf8');
+      }
+    } catch (error) {
+      throw new UsageError(
+        `--data ${value}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
+    }
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new UsageError(`--data must be valid JSON: ${oneLine((error as Error).message)}`);
+  }
+}
+
+/** A mistake in how the command was called: exit 2. */
+class UsageError extends Error {}
+
+function parseApiPath(raw: string): { path: string; query: Record<string, string> } {
+  if (!raw.startsWith('/')) throw new UsageError(`PATH must start with /, e.g. /contacts (got ${raw})`);
+  const url = new URL(raw, 'http://path.invalid');
+  let path = url.pathname;
+  if (path === API_PREFIX || path.startsWith(`${API_PREFIX}/`)) path = path.slice(API_PREFIX.length) || '/';
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) {
+    if (Object.hasOwn(query, name)) throw new UsageError(`the query parameter ${name} is repeated`);
+    query[name] = value;
+  }
+  return { path, query };
+}
+
+/* ----- registration ----- */
+
+export function registerDeveloperCommands(program: Command): void {
+  usageExitCode2(
+    program
+      .command('login')
+      .description('sign in to a Flexgate server and save the tokens in a profile (for flexgate token / api)')
+      .addOption(
+        new Option('--base-url <url>', 'the Flexgate server, e.g. https://flexgate.example.com')
+          .argParser(parseBaseUrl)
+          .makeOptionMandatory(),
+      )
+      .requiredOption('--client-id <id>', 'the client id of your application')
+      .option('--scope <scopes>', 'the scopes to ask for, space-separated, e.g. "read:contacts write:contacts"')
+      .addOption(profileOption())
+      .option('--no-browser', 'only print the URL to open, do not start a browser')
+      .addOption(
+        new Option('--timeout <seconds>', 'how long to wait for the sign-in in the browser')
+          .default(300)
+          .argParser(parseTimeout),
+      )
+      .option('--client-credentials', 'sign in as the application itself (client credentials grant), no browser')
+      .option('--client-secret-stdin', 'read the client secret from standard input (with --client-credentials)')
+      .addHelpText(
+        'after',
+        [
+          '',
+          'Signing in as a user (authorization code flow with PKCE): the CLI listens on 127.0.0.1 on a free port,',
+          'prints the URL to open and opens your browser (not with --no-browser, in CI or without a terminal).',
+          'Add this redirect URI to your application first; any port is allowed for it (RFC 8252):',
+          '  http://127.0.0.1/callback',
+          '',
+          'Profiles are JSON files (mode 0600) in $FLEXGATE_CONFIG_DIR/profiles, else',
+          '$XDG_CONFIG_HOME/flexgate/profiles, else ~/.config/flexgate/profiles.',
+          '',
+          'Examples:',
+          '  flexgate login --base-url https://flexgate.example.com --client-id app_123 \\',
+          '    --scope "read:contacts write:contacts"',
+          '  printf %s "$CLIENT_SECRET" | flexgate login --client-credentials --base-url https://flexgate.example.com \\',
+          '    --client-id app_123 --client-secret-stdin --profile ci',
+        ].join('\n'),
+      )
+      .action(async (flags: LoginFlags) => {
+        const baseUrl = flags.baseUrl ?? '';
+        const clientId = flags.clientId ?? '';
+        if (flags.clientCredentials === true) await loginWithClientCredentials(flags, baseUrl, clientId);
+        else await loginInBrowser(flags, baseUrl, clientId);
+      }),
+  );
+
+  usageExitCode2(
+    program
+      .command('token')
+      .description('print a valid access token of a profile (refreshed when needed)')
+      .addOption(profileOption())
+      .addHelpText(
+        'after',
+        [
+          '',
+          'Only the token goes to standard output, so it can be used in scripts:',
+          '  curl -H "Authorization: Bearer $(flexgate token)" https://flexgate.example.com/api/v0.0.1/me',
+        ].join('\n'),
+      )
+      .action(async (flags: { profile: string }) => {
+        const profile = await readProfile(flags.profile);
+        const client = clientFor(flags.profile, profile);
+        const token = await withProfileLock(flags.profile, () =>
+          client.getAccessToken().catch((error: unknown) => {
+            throw describeError(error, profile.baseUrl);
+          }),
+        );
+        process.stdout.write(`${token}\n`);
+      }),
+  );
+
+  usageExitCode2(
+    program
+      .command('api')
+      .description('call the REST API with the token of a profile and print the JSON answer')
+      .argument('<method>', `the HTTP method: ${METHODS.join(', ')}`)
+      .argument('<path>', `the path below ${API_PREFIX}, with an optional query, e.g. "/contacts?limit=10"`)
+      .option('--data <json>', 'the JSON body, or @file to read it from a file (@- for standard input)')
+      .option('--idempotency-key <key>', 'sent as Idempotency-Key (a repeated create returns the first result)')
+      .addOption(profileOption())
+      .addHelpText(
+        'after',
+        [
+          '',
+          "Exit codes: 0 for a 2xx answer, 1 when the call fails (the API's message on standard error),",
+          '2 when the command is used wrongly (e.g. --data that is not JSON).',
+          '',
+          'Examples:',
+          '  flexgate api GET /me',
+          '  flexgate api GET "/contacts?limit=10"',
+          '  flexgate api POST /contacts --data \'{"name":"Ada"}\' --idempotency-key 7f9c…',
+          '  flexgate api PATCH /contacts/ct_123 --data @contact.json',
+        ].join('\n'),
+      )
+      .action(async (rawMethod: string, rawPath: string, flags: ApiFlags, command: Command) => {
+        let method: Method;
+        let path: string;
+        let query: Record<string, string>;
+        let body: unknown;
+        try {
+          const upper = rawMethod.toUpperCase();
+          if (!(METHODS as readonly string[]).includes(upper)) {
+            throw new UsageError(`METHOD must be one of ${METHODS.join(', ')} (got ${rawMethod})`);
+          }
+          method = upper as Method;
+          ({ path, query } = parseApiPath(rawPath));
+          body = flags.data === undefined ? undefined : await readData(flags.data);
+        } catch (error) {
+          if (error instanceof UsageError)
+            command.error(`error: ${error.message}`, { exitCode: 2, code: 'flexgate.usage' });
+          throw error;
+        }
+        const profile = await readProfile(flags.profile);
+        const client = clientFor(flags.profile, profile);
+        try {
+          // A token first, under the profile lock (a refresh rotates the refresh token); then the call.
+          await withProfileLock(flags.profile, () => client.getAccessToken());
+          const response = await client.request<unknown>({
+            operationId: 'cli',
+            method,
+            path,
+            ...(Object.keys(query).length === 0 ? {} : { query }),
+            ...(body === undefined ? {} : { body }),
+            ...(flags.idempotencyKey === undefined ? {} : { idempotencyKey: flags.idempotencyKey }),
+          });
+          if (response.data !== undefined) process.stdout.write(`${JSON.stringify(response.data, null, 2)}\n`);
+        } catch (error) {
+          throw describeError(error, profile.baseUrl);
+        }
+      }),
+  );
+}
