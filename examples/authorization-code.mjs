@@ -11,6 +11,8 @@ const flexgate = createClient({
   baseUrl: process.env.FLEXGATE_URL ?? 'http://localhost:8080',
   clientId: process.env.CLIENT_ID ?? '',
   clientSecret: process.env.CLIENT_SECRET,
+  // With a secret the default is client credentials: this app acts for users, never as itself.
+  grant: 'authorization_code',
   tokenStore: new FileTokenStore(process.env.TOKEN_FILE ?? '.flexgate-example-tokens.json'),
 });
 // One pending sign-in per state; a real app keeps this in the user's session.
