@@ -3,7 +3,8 @@
  *
  * Exact string comparison (RFC 9700 §4.1.1: no prefix, path, scheme or case leeway), with the one exception
  * of RFC 8252 §7.3: for a registered loopback IP literal URI (`http://127.0.0.1…` or `http://[::1]…`) a native
- * app listens on a port the operating system picks, so any port is allowed at request time. Everything else
+ * app listens on a port the operating system picks, so a loopback URI registered without a port matches any
+port at request time (one registered with a port matches only itself). Everything else
  * (scheme, host, path and query) must still be identical, character for character. `localhost` is not a
  * loopback IP literal (RFC 8252 §8.3: it may resolve elsewhere) and keeps exact matching.
  *
@@ -46,12 +47,15 @@ export function isLoopbackIpRedirectUri(uri: string): boolean {
 
 /**
  * Whether the `requested` redirect URI of an authorization request matches the `registered` one: identical,
- * or (for a registered loopback IP literal URI) identical except for the port, which may be any valid port.
+ * or (for a loopback IP literal URI registered without a port) identical except for the port, which may be any
+ * valid port.
  */
 export function redirectUriMatches(registered: string, requested: string): boolean {
   if (requested === registered) return true;
   const want = parseLoopback(registered);
-  if (want === undefined) return false;
+  // Only a registration without a port means "whatever port the app gets": a client that registered a
+  // fixed port gains nothing from leeway, and would only widen where its codes may be sent.
+  if (want === undefined || want.port !== undefined) return false;
   const got = parseLoopback(requested);
   if (got === undefined) return false;
   if (got.port !== undefined && !isValidPort(got.port)) return false;

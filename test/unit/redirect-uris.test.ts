@@ -95,10 +95,10 @@ describe('redirectUriMatches: the port leeway applies to loopback IP literals on
     expect(redirectUriMatches(registered, requested)).toBe(expected);
   });
 
-  it('a loopback URI registered with a port allows any other port (the port is not part of the match)', () => {
-    expect(redirectUriMatches('http://127.0.0.1:8080/cb', 'http://127.0.0.1:9090/cb')).toBe(true);
-    expect(redirectUriMatches('http://127.0.0.1:8080/cb', 'http://127.0.0.1/cb')).toBe(true);
-    expect(redirectUriMatches('http://127.0.0.1:8080/cb', 'http://127.0.0.1:9090/cx')).toBe(false);
+  it('a loopback URI registered with a port matches only that port', () => {
+    expect(redirectUriMatches('http://127.0.0.1:8080/cb', 'http://127.0.0.1:8080/cb')).toBe(true);
+    expect(redirectUriMatches('http://127.0.0.1:8080/cb', 'http://127.0.0.1:9090/cb')).toBe(false);
+    expect(redirectUriMatches('http://127.0.0.1:8080/cb', 'http://127.0.0.1/cb')).toBe(false);
   });
 
   it('a registered query must be repeated exactly', () => {
@@ -236,5 +236,15 @@ describe('validateAuthorizationRequest uses the loopback rule', () => {
     const result = await validateAuthorizationRequest(ctx, params('http://127.0.0.1:43210/other'));
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.redirectTo).toBeUndefined();
+  });
+});
+
+describe('redirectUriMatches: a loopback URI registered with a port', () => {
+  it.each([
+    ['the same port', 'http://127.0.0.1:3000/callback', true],
+    ['another port', 'http://127.0.0.1:4444/callback', false],
+    ['no port', 'http://127.0.0.1/callback', false],
+  ])('%s → %s', (_name, requested, expected) => {
+    expect(redirectUriMatches('http://127.0.0.1:3000/callback', requested)).toBe(expected);
   });
 });

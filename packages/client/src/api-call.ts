@@ -21,6 +21,11 @@ export interface ApiRequest {
   body?: unknown;
   /** Sent as `Idempotency-Key` (creates only). */
   idempotencyKey?: string;
+  /**
+   * Aborts this call (on top of the client's `timeoutMs`): the call then rejects with `NetworkError`
+   * (`reason: 'aborted'`). A token renewal shared with other calls goes on; only this caller stops waiting.
+   */
+  signal?: AbortSignal;
 }
 
 /** What an operation resolves to: the parsed JSON body (undefined for 204) with the response's metadata. */

@@ -10,10 +10,12 @@ import {
   AuthorizationCallbackError,
   FlexgateError,
   RateLimitError,
+  ResponseError,
   ValidationError,
 } from './errors.js';
 import { createOperations, type Operations } from './generated/operations.js';
-import { codeChallengeS256, constantTimeEqual, createCodeVerifier, createState } from './pkce.js';
+import { deadline, sleep, untilAborted } from './http.js';
+import { assertSubtleCrypto, codeChallengeS256, constantTimeEqual, createCodeVerifier, createState } from './pkce.js';
 import { MemoryTokenStore, type TokenStore } from './token-store.js';
 import { type FetchFunction, type ServerMetadata, TokenManager } from './tokens.js';
 
@@ -22,7 +24,10 @@ export const API_BASE_PATH = '/api/v0.0.1';
 
 /** Automatic retries after a 429. */
 export interface RetryOnRateLimitOptions {
-  /** How many times to retry one request (default 1). */
+  /**
+   * How many times to retry one request (default 1). A 429 without `Retry-After` is retried once, after 1 s.
+   * `Retry-After` counts when it is a whole number of seconds or an HTTP date; anything else is ignored.
+   */
   maxRetries?: number;
   /** Never wait longer than this; a longer `Retry-After` throws {@link RateLimitError} at once (default 10). */
   maxWaitSeconds?: number;
@@ -42,8 +47,16 @@ export interface ClientOptions {
   tokenStore?: TokenStore;
   /** The `fetch` to use (default: the global one). */
   fetch?: FetchFunction;
-  /** Renew the access token when fewer than this many seconds of its life remain (default 60). */
+  /**
+   * Renew the access token when fewer than this many seconds of its life remain (default 60), but never
+   * earlier than half-way through its life (servers may issue tokens for 30 s). A finite number ≥ 0.
+   */
   refreshMarginSeconds?: number;
+  /**
+   * Abort every request (metadata, token, revocation, API) that has not been answered after this many
+   * milliseconds, with {@link NetworkError} (default 30 000). A finite number > 0.
+   */
+  timeoutMs?: number;
   /** The clock, in epoch milliseconds (default `Date.now`); for tests. */
   now?: () => number;
   /** Wait for `Retry-After` and retry after a 429 (default: no retries). */
@@ -106,7 +119,13 @@ export type FlexgateClient = FlexgateClientCore & Operations;
 
 const WELL_KNOWN = '/.well-known/oauth-authorization-server';
 
-/** Creates a Flexgate client. Secrets passed here stay in closures: they never show in logs or JSON. */
+/** The default of {@link ClientOptions.timeoutMs}. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * Creates a Flexgate client. Secrets passed here stay in closures: they never show in logs or JSON. Throws
+ * {@link FlexgateError} for invalid options (a negative or non-numeric `refreshMarginSeconds` or `timeoutMs`).
+ */
 export function createClient(options: ClientOptions): FlexgateClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const { clientId } = options;
@@ -115,10 +134,20 @@ export function createClient(options: ClientOptions): FlexgateClient {
   const retry = options.retryOnRateLimit;
   const maxRetries = retry === undefined ? 0 : (retry.maxRetries ?? 1);
   const maxWaitSeconds = retry?.maxWaitSeconds ?? 10;
+  const marginSeconds = options.refreshMarginSeconds ?? 60;
+  if (typeof marginSeconds !== 'number' || !Number.isFinite(marginSeconds) || marginSeconds < 0) {
+    throw new FlexgateError(
+      `refreshMarginSeconds must be a finite number of seconds ≥ 0, not ${String(options.refreshMarginSeconds)}`,
+    );
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new FlexgateError(`timeoutMs must be a finite number of milliseconds > 0, not ${String(options.timeoutMs)}`);
+  }
 
   let metadataPromise: Promise<ServerMetadata> | undefined;
   const metadata = (): Promise<ServerMetadata> => {
-    metadataPromise ??= fetchMetadata(baseUrl, fetchFn).catch((error: unknown) => {
+    metadataPromise ??= fetchMetadata(baseUrl, fetchFn, timeoutMs).catch((error: unknown) => {
       metadataPromise = undefined; // a failed fetch is tried again next time
       throw error;
     });
@@ -132,35 +161,50 @@ export function createClient(options: ClientOptions): FlexgateClient {
     store: options.tokenStore ?? new MemoryTokenStore(),
     fetch: fetchFn,
     now,
-    marginMs: (options.refreshMarginSeconds ?? 60) * 1000,
+    marginMs: marginSeconds * 1000,
+    timeoutMs,
     metadata,
     grant: options.grant ?? (options.clientSecret === undefined ? 'authorization_code' : 'client_credentials'),
   });
 
   const request = async <T>(apiRequest: ApiRequest): Promise<ApiResponse<T>> => {
     const url = apiUrl(baseUrl, apiRequest);
-    let token = await tokens.getAccessToken();
+    const { signal } = apiRequest;
+    const operation = `the ${apiRequest.operationId} request`;
+    // The renewal is shared: the caller's signal stops this caller's wait, not the renewal.
+    let token = await untilAborted(tokens.getAccessToken(), signal, operation);
     let renewed = false;
     let rateLimitRetries = 0;
+    let retriedWithoutRetryAfter = false;
     for (;;) {
-      const response = await fetchFn(url, buildInit(apiRequest, token));
+      const sent = deadline(operation, timeoutMs, signal);
+      let response: Response;
+      try {
+        response = await fetchFn(url, { ...buildInit(apiRequest, token), signal: sent.signal });
+      } catch (error) {
+        throw sent.fail(error);
+      }
       if (response.status === 401 && !renewed) {
         await response.body?.cancel().catch(() => undefined);
         renewed = true;
-        token = await tokens.renewAfterRejection(token);
+        token = await untilAborted(tokens.renewAfterRejection(token), signal, operation);
         continue;
       }
       if (response.status === 429 && rateLimitRetries < maxRetries) {
-        const wait = retryAfterSeconds(response.headers, now);
+        let wait = retryAfterSeconds(response.headers, now);
+        if (wait === undefined && !retriedWithoutRetryAfter) {
+          retriedWithoutRetryAfter = true;
+          wait = 1;
+        }
         if (wait !== undefined && wait <= maxWaitSeconds) {
           await response.body?.cancel().catch(() => undefined);
           rateLimitRetries += 1;
-          await sleep(wait * 1000);
+          await sleep(Math.min(wait, maxWaitSeconds) * 1000, signal);
           continue;
         }
       }
       if (!response.ok) throw await apiErrorFrom(response, now);
-      const data = (await readBody(response)) as T;
+      const data = (await readBody(response, apiRequest.operationId, sent)) as T;
       return { status: response.status, data, headers: response.headers };
     }
   };
@@ -173,6 +217,7 @@ export function createClient(options: ClientOptions): FlexgateClient {
     getAccessToken: () => tokens.getAccessToken(),
     metadata,
     async authorizeUrl({ scopes, redirectUri }) {
+      assertSubtleCrypto();
       const { authorization_endpoint: endpoint } = await metadata();
       const state = createState();
       const codeVerifier = createCodeVerifier();
@@ -225,15 +270,34 @@ export function createClient(options: ClientOptions): FlexgateClient {
   return client;
 }
 
-async function fetchMetadata(baseUrl: string, fetchFn: FetchFunction): Promise<ServerMetadata> {
+async function fetchMetadata(baseUrl: string, fetchFn: FetchFunction, timeoutMs: number): Promise<ServerMetadata> {
   const issuerPath = new URL(baseUrl).pathname.replace(/\/$/, '');
   const url = `${new URL(baseUrl).origin}${WELL_KNOWN}${issuerPath}`;
-  const response = await fetchFn(url, { headers: { accept: 'application/json' } });
-  if (!response.ok) throw new FlexgateError(`Cannot read the server metadata at ${url}: HTTP ${response.status}`);
-  const body: unknown = await response.json().catch(() => undefined);
+  const sent = deadline('the server metadata request', timeoutMs);
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetchFn(url, { headers: { accept: 'application/json' }, signal: sent.signal });
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new FlexgateError(`Cannot read the server metadata at ${url}: HTTP ${response.status}`);
+    }
+    text = await response.text();
+  } catch (error) {
+    if (error instanceof FlexgateError) throw error;
+    throw sent.fail(error);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ResponseError(`The server metadata at ${url} is not JSON`, response.status);
+  }
   const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   for (const field of ['issuer', 'authorization_endpoint', 'token_endpoint'] as const) {
-    if (typeof record[field] !== 'string') throw new FlexgateError(`The server metadata at ${url} lacks ${field}`);
+    if (typeof record[field] !== 'string') {
+      throw new ResponseError(`The server metadata at ${url} lacks ${field}`, response.status);
+    }
   }
   return record as unknown as ServerMetadata;
 }
@@ -260,23 +324,66 @@ function buildInit(request: ApiRequest, token: string): RequestInit {
   return { method: request.method, headers, body: JSON.stringify(request.body) };
 }
 
-async function readBody(response: Response): Promise<unknown> {
+/**
+ * The JSON body of a 2xx (undefined for 204 or an empty body). Every operation answers JSON: anything else
+ * (a captive portal's HTML page with 200, a truncated body) is a {@link ResponseError} that does not quote it.
+ */
+async function readBody(response: Response, operationId: string, sent: ReturnType<typeof deadline>): Promise<unknown> {
   if (response.status === 204) return undefined;
-  const text = await response.text();
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    throw sent.fail(error);
+  }
   if (text === '') return undefined;
-  return (response.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text;
+  const requestId = response.headers.get('x-request-id') ?? undefined;
+  const type = (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!/^application\/([\w.+-]+\+)?json$/.test(type)) {
+    throw new ResponseError(
+      `${operationId}: the server answered ${response.status} with ${type === '' ? 'no content type' : type}, not JSON`,
+      response.status,
+      requestId,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ResponseError(
+      `${operationId}: the server answered ${response.status} with a body that is not valid JSON`,
+      response.status,
+      requestId,
+    );
+  }
 }
 
-/** Retry-After as seconds (delta-seconds or an HTTP date); undefined when absent or unreadable. */
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const LONG_DAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
+/** The three HTTP-date forms (RFC 9110 §5.6.7): IMF-fixdate, RFC 850, asctime. */
+const IMF_FIXDATE = new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`);
+const RFC_850 = new RegExp(`^${LONG_DAY}, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`);
+const ASCTIME = new RegExp(`^${DAY} ${MONTH} (?: \\d|\\d{2}) ${TIME} \\d{4}$`);
+
+/**
+ * Retry-After as seconds: a whole number of seconds (delta-seconds) or an HTTP date; undefined when absent
+ * or anything else ("1.5", "-3", "soon"…).
+ */
 function retryAfterSeconds(headers: Headers, now: () => number): number | undefined {
-  const value = headers.get('retry-after');
-  if (value === null) return undefined;
-  if (/^\s*\d+\s*$/.test(value)) return Number(value);
-  const date = Date.parse(value);
+  const value = headers.get('retry-after')?.trim();
+  if (value === undefined || value === '') return undefined;
+  if (/^\d+$/.test(value)) {
+    const seconds = Number(value);
+    return Number.isSafeInteger(seconds) ? seconds : undefined;
+  }
+  let date: number;
+  if (IMF_FIXDATE.test(value) || RFC_850.test(value)) date = Date.parse(value);
+  else if (ASCTIME.test(value))
+    date = Date.parse(`${value} GMT`); // asctime is UTC, not local time
+  else return undefined;
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now()) / 1000));
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function isFieldMap(body: unknown): body is Record<string, string[]> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
@@ -295,7 +402,9 @@ async function apiErrorFrom(response: Response, now: () => number): Promise<Flex
   const code = typeof record.error === 'string' ? record.error : `http_${response.status}`;
   const description = typeof record.error_description === 'string' ? record.error_description : undefined;
   const requestId = typeof record.request_id === 'string' ? record.request_id : headerId;
-  if (response.status === 401 || response.status === 403) return new AuthError(response.status, code, description);
+  if (response.status === 401 || response.status === 403) {
+    return new AuthError(response.status, code, description, undefined, requestId);
+  }
   if (response.status === 429) {
     return new RateLimitError(retryAfterSeconds(response.headers, now), description, requestId);
   }

@@ -45,16 +45,25 @@ export class AuthError extends FlexgateError {
   /** The server's human-readable description, if it sent one. */
   readonly description: MaybeString;
 
+  /** The body's `request_id` or the `X-Request-Id` header, if the server sent one: quote it when reporting a problem. */
+  readonly requestId: MaybeString;
+
   /**
    * @param status - The HTTP status.
    * @param error - The error code.
    * @param description - The server's `error_description`.
+   * @param message - Replaces the default message.
+   * @param requestId - The request id of the response.
    */
-  constructor(status: number, error: string, description?: string, message?: string) {
-    super(message ?? `Not authorized (${status} ${error})${description === undefined ? '' : `: ${description}`}`);
+  constructor(status: number, error: string, description?: string, message?: string, requestId?: string) {
+    super(
+      message ??
+        `Not authorized (${status} ${error})${description === undefined ? '' : `: ${description}`}${requestId === undefined ? '' : ` (request id ${requestId})`}`,
+    );
     this.status = status;
     this.error = error;
     this.description = description;
+    this.requestId = requestId;
   }
 }
 
@@ -157,3 +166,63 @@ export class OAuthError extends FlexgateError {
  * stored.
  */
 export class AuthorizationCallbackError extends OAuthError {}
+
+/**
+ * The server could not be reached or did not answer in time: the connection failed or was reset, the request
+ * timed out (`timeoutMs`), or the caller's `signal` aborted it. The message names the operation and the
+ * kind of failure only: never a URL, a token or a body, and the low-level error is not attached.
+ */
+export class NetworkError extends FlexgateError {
+  /** `timeout` (no answer within `timeoutMs`), `aborted` (the caller's signal) or `failed` (anything else). */
+  readonly reason: 'timeout' | 'aborted' | 'failed';
+  /** The system error code when there is one, e.g. `ECONNREFUSED`. */
+  readonly code: MaybeString;
+
+  /**
+   * @param operation - What was being sent, e.g. `the token request` (no URL).
+   * @param reason - See {@link NetworkError.reason}.
+   * @param code - The system error code.
+   * @param timeoutMs - The timeout that expired (for `timeout`).
+   */
+  constructor(operation: string, reason: 'timeout' | 'aborted' | 'failed', code?: string, timeoutMs?: number) {
+    const what =
+      reason === 'timeout'
+        ? `timed out${timeoutMs === undefined ? '' : ` after ${timeoutMs} ms`}`
+        : reason === 'aborted'
+          ? 'was aborted'
+          : `failed${code === undefined ? '' : ` (${code})`}`;
+    super(`Network error: ${operation} ${what}`);
+    this.reason = reason;
+    this.code = code;
+  }
+}
+
+/**
+ * The server answered with something the client cannot read: a success whose body is not the JSON the
+ * operation returns (a captive portal's HTML page, a proxy's error page), or a token response without a
+ * token. The body itself is never kept.
+ */
+export class ResponseError extends FlexgateError {
+  /** The HTTP status of the unreadable response. */
+  readonly status: number;
+  /** The `X-Request-Id` of the response, if any. */
+  readonly requestId: MaybeString;
+
+  /**
+   * @param message - What was wrong, without the body.
+   * @param status - The HTTP status.
+   * @param requestId - The `X-Request-Id` header.
+   */
+  constructor(message: string, status: number, requestId?: string) {
+    super(message);
+    this.status = status;
+    this.requestId = requestId;
+  }
+}
+
+/**
+ * The token store failed to save tokens that were just issued. The client keeps them in memory, does not use
+ * them until they are saved, and saves them again before anything else on the next call (the old refresh
+ * token is already dead: it is never sent again). `cause` is the store's error.
+ */
+export class TokenStoreError extends FlexgateError {}

@@ -9,6 +9,7 @@ export {
   type AuthorizeUrlOptions,
   type ClientOptions,
   createClient,
+  DEFAULT_TIMEOUT_MS,
   type FlexgateClient,
   type FlexgateClientCore,
   type PendingAuthorization,
@@ -20,8 +21,11 @@ export {
   AuthorizationCallbackError,
   AuthorizationRequiredError,
   FlexgateError,
+  NetworkError,
   OAuthError,
   RateLimitError,
+  ResponseError,
+  TokenStoreError,
   ValidationError,
 } from './errors.js';
 export type { Operations } from './generated/operations.js';

@@ -1,6 +1,20 @@
 /**
  * PKCE (RFC 7636, S256) and `state` values, with Web Crypto only: runs in Node 20+ and browsers.
  */
+import { FlexgateError } from './errors.js';
+
+/**
+ * Throws a clear {@link FlexgateError} when Web Crypto's `crypto.subtle` is missing: browsers only offer it
+ * to secure contexts (https, localhost), and PKCE cannot be done without SHA-256.
+ */
+export function assertSubtleCrypto(): void {
+  const subtle = (globalThis as { crypto?: { subtle?: unknown } }).crypto?.subtle;
+  if (subtle === undefined || subtle === null) {
+    throw new FlexgateError(
+      'PKCE needs crypto.subtle, which this environment does not offer: serve your app over https or localhost',
+    );
+  }
+}
 
 /** base64url without padding (RFC 4648 §5), as PKCE and JWTs use it. */
 export function base64url(bytes: Uint8Array): string {
@@ -23,6 +37,7 @@ export function createCodeVerifier(): string {
 
 /** The S256 code challenge of a verifier: base64url(SHA-256(ASCII(verifier))). */
 export async function codeChallengeS256(verifier: string): Promise<string> {
+  assertSubtleCrypto();
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
   return base64url(new Uint8Array(digest));
 }

@@ -4,7 +4,8 @@
  * theft), and writes every rotated refresh token to the store before the new access token is used.
  * Tokens and the client secret live only in this module's private fields and closures.
  */
-import { AuthorizationRequiredError, FlexgateError, OAuthError } from './errors.js';
+import { AuthorizationRequiredError, OAuthError, ResponseError, TokenStoreError } from './errors.js';
+import { deadline } from './http.js';
 import { copyTokens, type StoredTokens, type TokenStore } from './token-store.js';
 
 /** The `fetch` the client uses (the global one unless another is injected). */
@@ -38,8 +39,13 @@ export interface TokenManagerOptions {
   fetch: FetchFunction;
   /** The clock, in epoch milliseconds. */
   now: () => number;
-  /** Renew when fewer than this many milliseconds of the access token's life remain. */
+  /**
+   * Renew when fewer than this many milliseconds of the access token's life remain (at most half its
+   * lifetime: tokens that live shorter than twice the margin are still reused for half their life).
+   */
   marginMs: number;
+  /** Every token and revocation request is aborted after this many milliseconds. */
+  timeoutMs: number;
   /** The server metadata (fetched once by the client). */
   metadata: () => Promise<ServerMetadata>;
   /**
@@ -66,6 +72,11 @@ export class TokenManager {
   readonly #options: TokenManagerOptions;
   /** The tokens as last loaded or saved; undefined until loaded, null when there are none. */
   #current: StoredTokens | null | undefined;
+  /**
+   * Tokens just issued whose save failed. Their refresh token is the only live one (the old one died when
+   * it was rotated), so they are saved again before anything else, and never used before they are saved.
+   */
+  #unsaved: StoredTokens | undefined;
   #loading: Promise<StoredTokens | null> | undefined;
   /** The one renewal in flight, shared by every caller. */
   #renewal: Promise<StoredTokens> | undefined;
@@ -83,7 +94,7 @@ export class TokenManager {
   /** A valid access token: the stored one while it has more than the margin left, else a renewed one. */
   async getAccessToken(): Promise<string> {
     const tokens = await this.#load();
-    if (tokens !== null && this.#isFresh(tokens)) return tokens.accessToken;
+    if (tokens !== null && this.#unsaved === undefined && this.#isFresh(tokens)) return tokens.accessToken;
     return (await this.#renew(tokens?.accessToken)).accessToken;
   }
 
@@ -114,7 +125,7 @@ export class TokenManager {
     const tokens = await this.#load().catch(() => null);
     try {
       await this.#renewal?.catch(() => undefined);
-      const latest = this.#current ?? tokens;
+      const latest = this.#unsaved ?? this.#current ?? tokens;
       if (latest === null || latest === undefined) return;
       const { revocation_endpoint: endpoint } = await this.#options.metadata();
       if (endpoint === undefined) return;
@@ -122,8 +133,14 @@ export class TokenManager {
         latest.refreshToken === undefined
           ? [latest.accessToken, 'access_token']
           : [latest.refreshToken, 'refresh_token'];
-      const response = await this.#post(endpoint, { token, token_type_hint: hint });
+      const sent = deadline('the revocation request', this.#options.timeoutMs);
+      const response = await this.#post(endpoint, { token, token_type_hint: hint }, sent.signal).catch(
+        (error: unknown) => {
+          throw sent.fail(error);
+        },
+      );
       if (!response.ok) throw await oauthErrorFrom(response);
+      await response.body?.cancel().catch(() => undefined);
     } finally {
       await this.#clear();
     }
@@ -132,11 +149,15 @@ export class TokenManager {
   /** Forgets the tokens here and in the store. */
   async #clear(): Promise<void> {
     this.#current = null;
+    this.#unsaved = undefined;
     await this.#options.store.clear();
   }
 
+  /** More than the margin left; the margin is at most half the token's lifetime (short server TTLs). */
   #isFresh(tokens: StoredTokens): boolean {
-    return tokens.expiresAt - this.#options.now() > this.#options.marginMs;
+    const lifetime = tokens.obtainedAt === undefined ? Number.POSITIVE_INFINITY : tokens.expiresAt - tokens.obtainedAt;
+    const margin = Math.min(this.#options.marginMs, lifetime / 2);
+    return tokens.expiresAt - this.#options.now() > margin;
   }
 
   /** The tokens, loaded from the store once (concurrent first calls share the load). */
@@ -165,7 +186,13 @@ export class TokenManager {
   #renew(stale: string | undefined): Promise<StoredTokens> {
     if (this.#renewal !== undefined) return this.#renewal;
     const current = this.#current;
-    if (current !== undefined && current !== null && current.accessToken !== stale && this.#isFresh(current)) {
+    if (
+      this.#unsaved === undefined &&
+      current !== undefined &&
+      current !== null &&
+      current.accessToken !== stale &&
+      this.#isFresh(current)
+    ) {
       return Promise.resolve(current);
     }
     const renewal = this.#runRenewal(stale).finally(() => {
@@ -175,14 +202,25 @@ export class TokenManager {
     return renewal;
   }
 
-  async #runRenewal(stale: string | undefined): Promise<StoredTokens> {
-    // Another process sharing the store (a file) may have rotated the refresh token: use the newest one.
+  /** Renews inside the store's lock (when it has one): clients sharing the store renew one at a time. */
+  #runRenewal(stale: string | undefined): Promise<StoredTokens> {
+    const { store } = this.#options;
+    const work = () => this.#renewLocked(stale);
+    return store.lock === undefined ? work() : store.lock(work);
+  }
+
+  async #renewLocked(stale: string | undefined): Promise<StoredTokens> {
+    // Tokens issued earlier whose save failed come first: their refresh token is the only live one.
+    if (this.#unsaved !== undefined) await this.#saveUnsaved();
+    // Another client sharing the store may have rotated the refresh token: use the newer set.
     const stored = await this.#options.store.load();
-    if (stored !== undefined && stored.accessToken !== stale && this.#isFresh(stored)) {
-      this.#current = stored;
-      return stored;
+    const mine = this.#current ?? undefined;
+    const latest = newer(stored, mine);
+    if (latest !== undefined && latest !== mine) {
+      this.#current = latest;
+      if (latest.refreshToken !== undefined) this.#userGrant = true;
     }
-    const latest = stored ?? (this.#current === null ? undefined : this.#current);
+    if (latest !== undefined && latest.accessToken !== stale && this.#isFresh(latest)) return latest;
     if (latest?.refreshToken !== undefined) return this.#refresh(latest);
     if (this.#options.grant === 'client_credentials' && !this.#userGrant) return this.#clientCredentials();
     throw new AuthorizationRequiredError(
@@ -216,38 +254,76 @@ export class TokenManager {
     return this.#adopt(response, undefined);
   }
 
-  /** Stores a token response (the rotated refresh token first), then makes it current. */
+  /**
+   * Stores a token response (the rotated refresh token first), then makes it current. When the save fails
+   * the tokens are kept as unsaved (see {@link TokenManager.#unsaved}) and a {@link TokenStoreError} is thrown.
+   */
   async #adopt(response: TokenResponse, previous: StoredTokens | undefined): Promise<StoredTokens> {
     const lifetimeMs = response.expires_in === undefined ? DEFAULT_LIFETIME_MS : response.expires_in * 1000;
     const refreshToken = response.refresh_token ?? previous?.refreshToken;
     const scope = response.scope ?? previous?.scope;
+    const obtainedAt = this.#options.now();
     const tokens: StoredTokens = {
       accessToken: response.access_token,
-      expiresAt: this.#options.now() + lifetimeMs,
+      expiresAt: obtainedAt + lifetimeMs,
       tokenType: response.token_type,
+      obtainedAt,
       ...(refreshToken === undefined ? {} : { refreshToken }),
       ...(scope === undefined ? {} : { scope }),
     };
-    // The rotated refresh token is durable before anyone uses the new access token.
-    await this.#options.store.save(copyTokens(tokens));
-    this.#current = tokens;
     if (refreshToken !== undefined) this.#userGrant = true;
+    this.#unsaved = tokens;
+    // The rotated refresh token is durable before anyone uses the new access token.
+    await this.#saveUnsaved();
     return tokens;
+  }
+
+  /** Saves the unsaved tokens and makes them current; a failure leaves them unsaved (TokenStoreError). */
+  async #saveUnsaved(): Promise<void> {
+    const tokens = this.#unsaved;
+    if (tokens === undefined) return;
+    try {
+      await this.#options.store.save(copyTokens(tokens));
+    } catch (error) {
+      throw new TokenStoreError(
+        'The token store failed to save the new tokens: they are kept in memory and saved again on the next call',
+        { cause: error },
+      );
+    }
+    if (this.#unsaved === tokens) this.#unsaved = undefined;
+    this.#current = tokens;
   }
 
   async #tokenRequest(params: Record<string, string>): Promise<TokenResponse> {
     const { token_endpoint: endpoint } = await this.#options.metadata();
-    const response = await this.#post(endpoint, params);
-    if (!response.ok) throw await oauthErrorFrom(response);
-    const body: unknown = await response.json().catch(() => undefined);
+    const sent = deadline('the token request', this.#options.timeoutMs);
+    let body: unknown;
+    let response: Response;
+    try {
+      response = await this.#post(endpoint, params, sent.signal);
+      if (!response.ok) throw await oauthErrorFrom(response);
+      const text = await response.text();
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = undefined;
+      }
+    } catch (error) {
+      if (error instanceof OAuthError) throw error;
+      throw sent.fail(error);
+    }
     if (!isTokenResponse(body)) {
-      throw new FlexgateError(`The token endpoint answered ${response.status} without a valid token response`);
+      throw new ResponseError(
+        `The token endpoint answered ${response.status} without a valid token response`,
+        response.status,
+        response.headers.get('x-request-id') ?? undefined,
+      );
     }
     return body;
   }
 
   /** POSTs a form to an OAuth endpoint with the client's authentication (Basic with a secret, else client_id). */
-  #post(endpoint: string, params: Record<string, string>): Promise<Response> {
+  #post(endpoint: string, params: Record<string, string>, signal: AbortSignal): Promise<Response> {
     const { clientId, clientSecret } = this.#options;
     const headers: Record<string, string> = {
       'content-type': 'application/x-www-form-urlencoded',
@@ -256,7 +332,7 @@ export class TokenManager {
     const form = new URLSearchParams(params);
     if (clientSecret === undefined) form.set('client_id', clientId);
     else headers.authorization = basicAuthorization(clientId, clientSecret);
-    return this.#options.fetch(endpoint, { method: 'POST', headers, body: form.toString() });
+    return this.#options.fetch(endpoint, { method: 'POST', headers, body: form.toString(), signal });
   }
 
   /** Never shows tokens. */
@@ -268,6 +344,19 @@ export class TokenManager {
   toJSON(): Record<string, never> {
     return {};
   }
+}
+
+/**
+ * The newer of the stored and the in-memory tokens: the later `obtainedAt` (tokens without one count as
+ * oldest), then the later expiry; on a tie the store wins (it is what every client sharing it sees).
+ */
+function newer(stored: StoredTokens | undefined, mine: StoredTokens | undefined): StoredTokens | undefined {
+  if (stored === undefined) return mine;
+  if (mine === undefined) return stored;
+  const storedAt = stored.obtainedAt ?? 0;
+  const mineAt = mine.obtainedAt ?? 0;
+  if (storedAt !== mineAt) return storedAt > mineAt ? stored : mine;
+  return mine.expiresAt > stored.expiresAt ? mine : stored;
 }
 
 /** RFC 6749 §2.3.1: id and secret form-encoded, then Basic. */
