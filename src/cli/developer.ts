@@ -4,11 +4,21 @@
  * in profiles: one JSON file per profile under the user's config folder (folder 0700, files 0600).
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants as fsConstants } from 'node:fs';
-import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import {
+  accessSync,
+  closeSync,
+  constants as fsConstants,
+  fstatSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  type Stats,
+} from 'node:fs';
+import { chmod, type FileHandle, link, lstat, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { delimiter, join } from 'node:path';
 import {
   ApiError,
@@ -74,7 +84,8 @@ function isTokens(value: unknown): value is StoredTokens {
     typeof record.expiresAt === 'number' &&
     typeof record.tokenType === 'string' &&
     (record.refreshToken === undefined || typeof record.refreshToken === 'string') &&
-    (record.scope === undefined || typeof record.scope === 'string')
+    (record.scope === undefined || typeof record.scope === 'string') &&
+    (record.obtainedAt === undefined || typeof record.obtainedAt === 'number')
   );
 }
 
@@ -98,71 +109,382 @@ function parseProfile(text: string, path: string): Profile {
   return record as unknown as Profile;
 }
 
-async function readProfile(name: string): Promise<Profile> {
+/** The current user's uid; undefined where there is none (Windows: no POSIX owners and modes to check). */
+const currentUid = (): number | undefined => process.getuid?.();
+
+/**
+ * Checks a folder that holds profiles: a real folder (not a symbolic link) of the current user. A missing
+ * one is created (0700) with `create`, else reported as false.
+ */
+async function checkFolder(path: string, create: boolean): Promise<boolean> {
+  let info: Stats;
+  try {
+    info = await lstat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') throw new InputError(`cannot use the folder ${path}: ${code ?? (error as Error).message}`);
+    if (!create) return false;
+    await mkdir(path, { recursive: true, mode: 0o700 });
+    info = await lstat(path);
+  }
+  if (info.isSymbolicLink()) {
+    throw new InputError(`the folder ${path} is a symbolic link: refusing to keep profiles there`);
+  }
+  if (!info.isDirectory()) throw new InputError(`${path} is not a folder: refusing to keep profiles there`);
+  const uid = currentUid();
+  if (uid !== undefined && info.uid !== uid) {
+    throw new InputError(`the folder ${path} belongs to another user: refusing to keep profiles there`);
+  }
+  return true;
+}
+
+/** Checks the config and profiles folders (creating them with `create`); false when they do not exist. */
+async function checkProfilesFolder(create: boolean): Promise<boolean> {
+  if (!(await checkFolder(configDir(), create))) return false;
+  const dir = profilesDir();
+  if (!(await checkFolder(dir, create))) return false;
+  // mkdir leaves an existing folder as it was: tighten it (it holds tokens and secrets).
+  if (create) await chmod(dir, 0o700);
+  return true;
+}
+
+/** A profile holds tokens and maybe a secret: refuse one that other users can read or that is not ours. */
+function checkProfileFile(path: string, info: Stats): void {
+  if (!info.isFile()) throw new InputError(`the profile ${path} is not a regular file`);
+  const uid = currentUid();
+  if (uid === undefined) return;
+  if (info.uid !== uid) throw new InputError(`the profile ${path} belongs to another user: refusing to use it`);
+  if ((info.mode & 0o077) !== 0) {
+    const mode = (info.mode & 0o777).toString(8).padStart(4, '0');
+    throw new InputError(`the profile ${path} is accessible to other users (mode ${mode}): run chmod 600 ${path}`);
+  }
+}
+
+/** The profile, or undefined when there is none; never follows a symbolic link. */
+async function loadProfile(name: string): Promise<Profile | undefined> {
+  if (!(await checkProfilesFolder(false))) return undefined;
   const path = profilePath(name);
+  let file: FileHandle;
+  try {
+    file = await open(path, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') throw new InputError(`the profile ${path} is a symbolic link: refusing to use it`);
+    throw new InputError(`cannot read the profile ${path}: ${code ?? (error as Error).message}`);
+  }
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new InputError(`no profile "${name}" (${path}): run flexgate login first`);
-    }
-    throw new InputError(`cannot read the profile ${path}: ${(error as Error).message}`);
+    checkProfileFile(path, await file.stat());
+    text = await file.readFile('utf8');
+  } finally {
+    await file.close();
   }
   return parseProfile(text, path);
 }
 
+async function readProfile(name: string): Promise<Profile> {
+  const profile = await loadProfile(name);
+  if (profile === undefined) {
+    throw new InputError(`no profile "${name}" (${profilePath(name)}): run flexgate login first`);
+  }
+  return profile;
+}
+
 /** Writes the profile atomically (temporary file, fsync, rename) with mode 0600 in a 0700 folder. */
 async function writeProfile(name: string, profile: Profile): Promise<string> {
-  const dir = profilesDir();
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  // mkdir leaves an existing folder as it was: tighten it (it holds tokens and secrets).
-  await chmod(dir, 0o700);
+  await checkProfilesFolder(true);
   const path = profilePath(name);
-  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   const file = await open(temporary, 'wx', 0o600);
+  let renamed = false;
   try {
-    await file.writeFile(`${JSON.stringify(profile, null, 2)}\n`, 'utf8');
-    await file.sync();
+    try {
+      await file.writeFile(`${JSON.stringify(profile, null, 2)}\n`, 'utf8');
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temporary, path);
+    renamed = true;
+  } finally {
+    if (!renamed) await rm(temporary, { force: true });
+  }
+  return path;
+}
+
+/* ----- the profile lock ----- */
+
+/** What a lock file holds: who took it (to tell a crashed holder from a live one, and our lock from another). */
+interface LockOwner {
+  pid: number;
+  host: string;
+  createdAt: number;
+  nonce: string;
+}
+
+/** A lock this process holds: its file, and the inode and nonce that tell it from a later lock at that path. */
+interface HeldLock {
+  path: string;
+  ino: number;
+  nonce: string;
+}
+
+function parseLockOwner(text: string): LockOwner | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<LockOwner> | null;
+    if (
+      typeof value?.pid === 'number' &&
+      Number.isInteger(value.pid) &&
+      value.pid > 0 &&
+      typeof value.host === 'string' &&
+      typeof value.nonce === 'string'
+    ) {
+      return value as LockOwner;
+    }
+  } catch {
+    // Not ours to read (or written half-way): see the callers.
+  }
+  return undefined;
+}
+
+/** Whether a process of this host is alive (EPERM: it is, but another user's). */
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/** Whether the lock file (its inode and content) is still the one `held` created. */
+const isOurs = (held: HeldLock, ino: number, text: string) =>
+  ino === held.ino && parseLockOwner(text)?.nonce === held.nonce;
+
+/** The locks this process holds: a Ctrl+C or a SIGTERM removes them before exiting (130, 143). */
+const heldLocks = new Set<HeldLock>();
+
+function releaseHeldLocksAndExit(code: number): void {
+  for (const held of heldLocks) {
+    try {
+      const fd = openSync(held.path, 'r');
+      try {
+        if (isOurs(held, fstatSync(fd).ino, readFileSync(fd, 'utf8'))) rmSync(held.path, { force: true });
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      // Gone already, or not ours.
+    }
+  }
+  heldLocks.clear();
+  process.exit(code);
+}
+const onSigint = () => releaseHeldLocksAndExit(130);
+const onSigterm = () => releaseHeldLocksAndExit(143);
+
+function trackLock(held: HeldLock): void {
+  if (heldLocks.size === 0) {
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigterm);
+  }
+  heldLocks.add(held);
+}
+
+function untrackLock(held: HeldLock): void {
+  heldLocks.delete(held);
+  if (heldLocks.size === 0) {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+  }
+}
+
+/** The inode and content of a lock file, read through one descriptor; undefined when there is none. */
+async function readLockFile(path: string): Promise<{ info: Stats; text: string } | undefined> {
+  let file: FileHandle;
+  try {
+    file = await open(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    return { info: await file.stat(), text: await file.readFile('utf8') };
   } finally {
     await file.close();
   }
-  try {
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-  return path;
+}
+
+/** Options of {@link ProfileTokenStore} (for tests; the defaults suit the CLI). */
+export interface ProfileTokenStoreOptions {
+  /**
+   * A lock whose holder cannot be checked (another host, or a file written half-way) is taken over when its
+   * mtime is older than this, in milliseconds (default 30 000). A live holder touches it every third of it.
+   */
+  staleLockMs?: number;
+  /** How long to wait for the lock before giving up, in milliseconds (default 75 000: longer than the above). */
+  lockWaitMs?: number;
 }
 
 /**
  * A TokenStore that keeps the tokens inside the profile file, next to the settings they belong to: a save
  * writes the whole profile (so a login stores nothing until it has tokens), a load reads the newest file
  * (another `flexgate` process may have rotated the refresh token meanwhile).
+ *
+ * Its {@link ProfileTokenStore.lock} makes every renewal exclusive across processes (the SDK renews inside
+ * it, the refresh after a 401 included): Flexgate rotates refresh tokens and treats a reused one as theft
+ * (it revokes the whole grant). The lock is the file `<profile>.json.lock`, created with O_EXCL and holding
+ * `{pid, host, createdAt, nonce}`; the holder keeps its mtime recent. A lock of a dead process of this host
+ * is taken over at once; one of a live process never; one of another host once its mtime is stale.
  */
-class ProfileTokenStore implements TokenStore {
+export class ProfileTokenStore implements TokenStore {
+  readonly #staleLockMs: number;
+  readonly #lockWaitMs: number;
+
   constructor(
     private readonly name: string,
     private readonly settings: Omit<Profile, 'tokens'>,
-    /** Whether tokens already in the file belong to these settings (false for a new login). */
+    /**
+     * True for `token` and `api`: the profile's tokens are used, and a save keeps the profile's settings as
+     * they are in the file then. False inside `login`: nothing is read, and a save writes this login's settings.
+     */
     private readonly useExisting: boolean,
-  ) {}
+    options: ProfileTokenStoreOptions = {},
+  ) {
+    this.#staleLockMs = options.staleLockMs ?? 30_000;
+    this.#lockWaitMs = options.lockWaitMs ?? 2 * this.#staleLockMs + 15_000;
+  }
 
   async load(): Promise<StoredTokens | undefined> {
     if (!this.useExisting) return undefined;
-    const profile = await readProfile(this.name).catch(() => undefined);
+    const profile = await loadProfile(this.name);
     if (profile === undefined) return undefined;
-    if (profile.baseUrl !== this.settings.baseUrl || profile.clientId !== this.settings.clientId) return undefined;
+    this.#checkSameLogin(profile);
     return profile.tokens;
   }
 
   async save(tokens: StoredTokens): Promise<void> {
-    await writeProfile(this.name, { ...this.settings, tokens });
+    if (!this.useExisting) {
+      await writeProfile(this.name, { ...this.settings, tokens });
+      return;
+    }
+    // The settings as they are now, never the ones read at start: a profile replaced meanwhile is kept.
+    const profile = await loadProfile(this.name);
+    if (profile === undefined) throw new InputError(`the profile "${this.name}" was removed meanwhile`);
+    this.#checkSameLogin(profile);
+    const { tokens: _old, ...settings } = profile;
+    await writeProfile(this.name, { ...settings, tokens });
   }
 
   async clear(): Promise<void> {
-    await writeProfile(this.name, { ...this.settings });
+    // A login has written nothing yet; its failure leaves the profile as it was.
+    if (!this.useExisting) return;
+    const profile = await loadProfile(this.name);
+    if (profile === undefined) return;
+    this.#checkSameLogin(profile);
+    const { tokens: _old, ...settings } = profile;
+    await writeProfile(this.name, settings);
+  }
+
+  /** The profile still belongs to the login these tokens came from (another `flexgate login` may have run). */
+  #checkSameLogin(profile: Profile): void {
+    if (
+      profile.baseUrl !== this.settings.baseUrl ||
+      profile.clientId !== this.settings.clientId ||
+      profile.grant !== this.settings.grant
+    ) {
+      throw new InputError(`the profile "${this.name}" was replaced by another flexgate login meanwhile: run again`);
+    }
+  }
+
+  async lock<T>(work: () => Promise<T>): Promise<T> {
+    await checkProfilesFolder(true);
+    const path = `${profilePath(this.name)}.lock`;
+    const { handle, held } = await this.#acquire(path);
+    // Keep the lock's mtime recent while the work lasts (on our own inode, even if it was moved away).
+    const heartbeat = setInterval(
+      () => {
+        const at = new Date();
+        handle.utimes(at, at).catch(() => undefined);
+      },
+      Math.max(1, Math.floor(this.#staleLockMs / 3)),
+    );
+    heartbeat.unref();
+    try {
+      return await work();
+    } finally {
+      clearInterval(heartbeat);
+      // Remove the lock only while it is still ours (the descriptor keeps its inode from being reused).
+      const found = await readLockFile(path).catch(() => undefined);
+      if (found !== undefined && isOurs(held, found.info.ino, found.text)) await rm(path, { force: true });
+      untrackLock(held);
+      await handle.close().catch(() => undefined);
+    }
+  }
+
+  async #acquire(path: string): Promise<{ handle: FileHandle; held: HeldLock }> {
+    const deadline = Date.now() + this.#lockWaitMs;
+    let delay = 5;
+    for (;;) {
+      let handle: FileHandle | undefined;
+      try {
+        handle = await open(path, 'wx', 0o600);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      if (handle !== undefined) {
+        try {
+          const owner: LockOwner = {
+            pid: process.pid,
+            host: hostname(),
+            createdAt: Date.now(),
+            nonce: randomBytes(12).toString('hex'),
+          };
+          const held: HeldLock = { path, ino: (await handle.stat()).ino, nonce: owner.nonce };
+          await handle.writeFile(JSON.stringify(owner), 'utf8');
+          trackLock(held);
+          return { handle, held };
+        } catch (error) {
+          await handle.close().catch(() => undefined);
+          await rm(path, { force: true });
+          throw error;
+        }
+      }
+      if (await this.#takeOverIfStale(path)) continue;
+      if (Date.now() >= deadline) {
+        throw new InputError(
+          `the profile "${this.name}" is locked by another flexgate (${path}; remove it if no flexgate is running)`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random())));
+      delay = Math.min(delay * 2, 100);
+    }
+  }
+
+  /** Removes the lock at `path` when its holder is gone; true when the caller should try again at once. */
+  async #takeOverIfStale(path: string): Promise<boolean> {
+    const found = await readLockFile(path);
+    if (found === undefined) return true; // released meanwhile
+    const owner = parseLockOwner(found.text);
+    const stale =
+      owner !== undefined && owner.host === hostname()
+        ? !processIsAlive(owner.pid)
+        : Date.now() - found.info.mtimeMs > this.#staleLockMs;
+    if (!stale) return false;
+    // Move the lock aside (only one waiter can), and put it back if what was moved is not the lock judged
+    // stale (its holder released it and someone else took the lock meanwhile).
+    const aside = `${path}.${randomBytes(6).toString('hex')}.stale`;
+    const moved = await rename(path, aside).then(
+      () => true,
+      () => false,
+    );
+    if (moved) {
+      const movedInfo = await stat(aside).catch(() => undefined);
+      if (movedInfo !== undefined && movedInfo.ino !== found.info.ino) await link(aside, path).catch(() => undefined);
+      await rm(aside, { force: true });
+    }
+    return true;
   }
 
   toString(): string {
@@ -174,45 +496,35 @@ class ProfileTokenStore implements TokenStore {
   }
 }
 
-/**
- * One `flexgate` process at a time may renew a profile's tokens: Flexgate rotates refresh tokens and treats
- * a reused one as theft (it revokes the whole grant). The lock is a file created with O_EXCL.
- */
-async function withProfileLock<T>(name: string, work: () => Promise<T>): Promise<T> {
-  await mkdir(profilesDir(), { recursive: true, mode: 0o700 });
-  const lock = `${profilePath(name)}.lock`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      await (await open(lock, 'wx', 0o600)).close();
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      // A lock older than any renewal was left by a killed process.
-      const age = Date.now() - ((await stat(lock).catch(() => undefined))?.mtimeMs ?? Date.now());
-      if (age > 60_000) await rm(lock, { force: true });
-      if (Date.now() > deadline) throw new InputError(`the profile "${name}" is locked by another flexgate (${lock})`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  try {
-    return await work();
-  } finally {
-    await rm(lock, { force: true });
-  }
-}
-
 /* ----- options ----- */
 
-function parseBaseUrl(value: string): string {
+/** A mistake in how the command was called: exit 2. */
+class UsageError extends Error {}
+
+/** Hosts that plain http may be used with: the traffic never leaves the machine. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/**
+ * Checks --base-url (in the action, not as commander's argParser: commander repeats a refused value, and a
+ * URL may hold a password). No message repeats the URL.
+ */
+function checkBaseUrl(value: string, insecure: boolean): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new InvalidArgumentError('must be an http(s) URL, e.g. https://flexgate.example.com');
+    throw new UsageError('--base-url must be an http(s) URL, e.g. https://flexgate.example.com');
   }
-  if (!/^https?:$/.test(url.protocol) || url.search !== '' || url.hash !== '' || url.username !== '') {
-    throw new InvalidArgumentError('must be an http(s) URL without credentials, query or fragment');
+  if (url.username !== '' || url.password !== '') {
+    throw new UsageError('--base-url must not contain a user name or password');
+  }
+  if (!/^https?:$/.test(url.protocol) || url.search !== '' || url.hash !== '') {
+    throw new UsageError('--base-url must be an http(s) URL without query or fragment');
+  }
+  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname) && !insecure) {
+    throw new UsageError(
+      '--base-url must use https (plain http only for 127.0.0.1, [::1] and localhost, or with --insecure)',
+    );
   }
   return url.toString().replace(/\/+$/, '');
 }
@@ -252,13 +564,17 @@ const REDIRECT_URI_HINT =
 /** One line, without the SDK's class names; never a token or a secret (the SDK's messages carry neither). */
 function describeError(error: unknown, baseUrl: string): InputError {
   if (error instanceof InputError) return error;
+  // The profile store's own refusals (e.g. a profile replaced meanwhile), wrapped by the SDK.
+  if (error instanceof FlexgateError && error.cause instanceof InputError) return error.cause;
   if (error instanceof ValidationError) {
-    const fields = Object.entries(error.fields).map(([field, messages]) => `${field}: ${messages.join(' ')}`);
+    const fields = Object.entries(error.fields).map(
+      ([field, messages]) => `${oneLine(field)}: ${oneLine(messages.join(' '))}`,
+    );
     return new InputError(`invalid request (400): ${fields.join('; ')}`);
   }
   if (error instanceof AuthorizationRequiredError) {
     return new InputError(
-      `not signed in any more${error.description === undefined ? '' : ` (${error.description})`}: run flexgate login again`,
+      `not signed in any more${error.description === undefined ? '' : ` (${oneLine(error.description)})`}: run flexgate login again`,
     );
   }
   if (error instanceof RateLimitError) {
@@ -267,16 +583,15 @@ function describeError(error: unknown, baseUrl: string): InputError {
     );
   }
   if (error instanceof ApiError) {
-    const text = error.description ?? error.code;
-    return new InputError(
-      `${text} (${error.status} ${error.code}${error.requestId === undefined ? '' : `, request id ${error.requestId}`})`,
-    );
+    const text = oneLine(error.description ?? error.code);
+    const requestId = error.requestId === undefined ? '' : `, request id ${oneLine(error.requestId)}`;
+    return new InputError(`${text} (${error.status} ${oneLine(error.code)}${requestId})`);
   }
   if (error instanceof AuthError) {
-    return new InputError(`${error.description ?? error.error} (${error.status} ${error.error})`);
+    return new InputError(`${oneLine(error.description ?? error.error)} (${error.status} ${oneLine(error.error)})`);
   }
   if (error instanceof OAuthError) {
-    return new InputError(`${error.description ?? error.error} (${error.error})`);
+    return new InputError(`${oneLine(error.description ?? error.error)} (${oneLine(error.error)})`);
   }
   if (error instanceof FlexgateError) return new InputError(oneLine(error.message));
   if (error instanceof TypeError && /fetch/i.test(error.message)) {
@@ -288,7 +603,23 @@ function describeError(error: unknown, baseUrl: string): InputError {
   return new InputError(String(error));
 }
 
-const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+/**
+ * Text from a server (or an error) made safe to print: terminal control characters (C0 but tab and newline,
+ * DEL, C1) and bidirectional overrides removed, then one line.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const UNPRINTABLE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+export const oneLine = (text: string) => text.replace(UNPRINTABLE, '').replace(/\s+/g, ' ').trim();
+
+/**
+ * The API's answer as pretty JSON. JSON.stringify escapes C0 controls but not DEL, C1 or line/paragraph
+ * separators: escape them too (they only occur inside strings, so the JSON stays the same value).
+ */
+const printableJson = (value: unknown) =>
+  JSON.stringify(value, null, 2).replace(
+    /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 
 /* ----- login: the browser side ----- */
 
@@ -410,14 +741,16 @@ async function preflight(url: string, baseUrl: string, redirectUri: string): Pro
     const error = params.get('error');
     if (error !== null) {
       throw new InputError(
-        `the server refused the authorization request: ${params.get('error_description') ?? error} (${error})`,
+        `the server refused the authorization request: ${oneLine(params.get('error_description') ?? error)} (${oneLine(error)})`,
       );
     }
   }
   if (response.status < 400) return;
   const alert = /role="alert"[^>]*>([\s\S]*?)<\/(?:p|div|section)>/i.exec(html)?.[1];
-  const text = oneLine((alert ?? '').replace(/<[^>]*>/g, ' ')).replace(/&#?\w+;/g, (entity) =>
-    entity === '&amp;' ? '&' : entity === '&quot;' ? '"' : entity === '&#39;' ? "'" : entity,
+  const text = oneLine(
+    oneLine((alert ?? '').replace(/<[^>]*>/g, ' ')).replace(/&#?\w+;/g, (entity) =>
+      entity === '&amp;' ? '&' : entity === '&quot;' ? '"' : entity === '&#39;' ? "'" : entity,
+    ),
   );
   const reason = text === '' ? `the authorization endpoint answered ${response.status}` : text;
   if (/redirect_uri/i.test(reason))
@@ -434,6 +767,7 @@ interface LoginFlags {
   timeout: number;
   clientCredentials?: boolean;
   clientSecretStdin?: boolean;
+  insecure?: boolean;
 }
 
 async function readSecretFromStdin(): Promise<string> {
@@ -476,7 +810,9 @@ async function loginWithClientCredentials(flags: LoginFlags, baseUrl: string, cl
     await client.getAccessToken();
   } catch (error) {
     if (error instanceof OAuthError && error.error === 'invalid_client') {
-      throw new InputError(`the server refused the client credentials (${error.description ?? 'invalid_client'})`);
+      throw new InputError(
+        `the server refused the client credentials (${oneLine(error.description ?? 'invalid_client')})`,
+      );
     }
     throw describeError(error, baseUrl);
   }
@@ -498,12 +834,8 @@ async function loginInBrowser(flags: LoginFlags, baseUrl: string, clientId: stri
     scopes,
     grant: 'authorization_code',
   };
-  const client = createClient({
-    baseUrl,
-    clientId,
-    scopes,
-    tokenStore: new ProfileTokenStore(flags.profile, settings, false),
-  });
+  const store = new ProfileTokenStore(flags.profile, settings, false);
+  const client = createClient({ baseUrl, clientId, scopes, tokenStore: store });
 
   let onCallback: (request: IncomingMessage, response: ServerResponse) => void = (_request, response) => {
     response.writeHead(503).end();
@@ -533,30 +865,34 @@ async function loginInBrowser(flags: LoginFlags, baseUrl: string, clientId: stri
         onCallback = (_request, late) => {
           void answer(late, 409, callbackPage('Already handled', 'This sign-in has already been handled.'));
         };
-        client.handleCallback(callbackUrl.toString(), pending).then(
-          async () => {
-            await answer(response, 200, callbackPage('Signed in', 'The Flexgate CLI is now signed in.'));
-            resolve();
-          },
-          async (error: unknown) => {
-            if (error instanceof AuthorizationCallbackError && error.error === 'state_mismatch') {
-              // Not the answer to this request (a stale tab, or another local page probing the port): ignore it.
-              await answer(
-                response,
-                400,
-                callbackPage('Sign-in failed', 'This response does not belong to the sign-in in progress.'),
-              );
-              onCallback = handle;
-              return;
-            }
-            const failure =
-              error instanceof AuthorizationCallbackError && error.error === 'access_denied'
-                ? new InputError('sign-in was denied (access_denied): nothing was saved')
-                : describeError(error, baseUrl);
-            await answer(response, 400, callbackPage('Sign-in failed', failure.message));
-            reject(failure);
-          },
-        );
+        // The code exchange writes the profile: under its lock, so that a `token` or `api` renewing the old
+        // grant at the same time cannot write its tokens over the new ones (or the other way round).
+        store
+          .lock(() => client.handleCallback(callbackUrl.toString(), pending))
+          .then(
+            async () => {
+              await answer(response, 200, callbackPage('Signed in', 'The Flexgate CLI is now signed in.'));
+              resolve();
+            },
+            async (error: unknown) => {
+              if (error instanceof AuthorizationCallbackError && error.error === 'state_mismatch') {
+                // Not the answer to this request (a stale tab, or another local page probing the port): ignore it.
+                await answer(
+                  response,
+                  400,
+                  callbackPage('Sign-in failed', 'This response does not belong to the sign-in in progress.'),
+                );
+                onCallback = handle;
+                return;
+              }
+              const failure =
+                error instanceof AuthorizationCallbackError && error.error === 'access_denied'
+                  ? new InputError('sign-in was denied (access_denied): nothing was saved')
+                  : describeError(error, baseUrl);
+              await answer(response, 400, callbackPage('Sign-in failed', failure.message));
+              reject(failure);
+            },
+          );
       };
       onCallback = handle;
     });
@@ -628,12 +964,13 @@ async function readData(value: string): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new UsageError(`--data must be valid JSON: ${oneLine((error as Error).message)}`);
+    // Never V8's message: it quotes the input (which may hold secrets).
+    const message = error instanceof Error ? error.message : '';
+    const position =
+      /at position (\d+)/.exec(message)?.[1] ?? (/end of JSON input/i.test(message) ? String(text.length) : undefined);
+    throw new UsageError(`--data is not valid JSON${position === undefined ? '' : ` (at position ${position})`}`);
   }
 }
-
-/** A mistake in how the command was called: exit 2. */
-class UsageError extends Error {}
 
 function parseApiPath(raw: string): { path: string; query: Record<string, string> } {
   if (!raw.startsWith('/')) throw new UsageError(`PATH must start with /, e.g. /contacts (got ${raw})`);
@@ -656,9 +993,11 @@ export function registerDeveloperCommands(program: Command): void {
       .command('login')
       .description('sign in to a Flexgate server and save the tokens in a profile (for flexgate token / api)')
       .addOption(
-        new Option('--base-url <url>', 'the Flexgate server, e.g. https://flexgate.example.com')
-          .argParser(parseBaseUrl)
-          .makeOptionMandatory(),
+        new Option('--base-url <url>', 'the Flexgate server, e.g. https://flexgate.example.com').makeOptionMandatory(),
+      )
+      .option(
+        '--insecure',
+        'allow a plain http:// --base-url on a host other than 127.0.0.1, [::1] or localhost (tokens travel unencrypted)',
       )
       .requiredOption('--client-id <id>', 'the client id of your application')
       .option('--scope <scopes>', 'the scopes to ask for, space-separated, e.g. "read:contacts write:contacts"')
@@ -680,8 +1019,11 @@ export function registerDeveloperCommands(program: Command): void {
           'Add this redirect URI to your application first; any port is allowed for it (RFC 8252):',
           '  http://127.0.0.1/callback',
           '',
+          'The server must be https, except on 127.0.0.1, [::1] and localhost; --insecure allows http elsewhere.',
+          '',
           'Profiles are JSON files (mode 0600) in $FLEXGATE_CONFIG_DIR/profiles, else',
-          '$XDG_CONFIG_HOME/flexgate/profiles, else ~/.config/flexgate/profiles.',
+          '$XDG_CONFIG_HOME/flexgate/profiles, else ~/.config/flexgate/profiles. A profile that other users',
+          'can read is refused (chmod 600 it).',
           '',
           'Examples:',
           '  flexgate login --base-url https://flexgate.example.com --client-id app_123 \\',
@@ -690,8 +1032,16 @@ export function registerDeveloperCommands(program: Command): void {
           '    --client-id app_123 --client-secret-stdin --profile ci',
         ].join('\n'),
       )
-      .action(async (flags: LoginFlags) => {
-        const baseUrl = flags.baseUrl ?? '';
+      .action(async (flags: LoginFlags, command: Command) => {
+        let baseUrl: string;
+        try {
+          baseUrl = checkBaseUrl(flags.baseUrl ?? '', flags.insecure === true);
+        } catch (error) {
+          if (error instanceof UsageError) {
+            command.error(`error: ${error.message}`, { exitCode: 2, code: 'flexgate.usage' });
+          }
+          throw error;
+        }
         const clientId = flags.clientId ?? '';
         if (flags.clientCredentials === true) await loginWithClientCredentials(flags, baseUrl, clientId);
         else await loginInBrowser(flags, baseUrl, clientId);
@@ -713,12 +1063,12 @@ export function registerDeveloperCommands(program: Command): void {
       )
       .action(async (flags: { profile: string }) => {
         const profile = await readProfile(flags.profile);
-        const client = clientFor(flags.profile, profile);
-        const token = await withProfileLock(flags.profile, () =>
-          client.getAccessToken().catch((error: unknown) => {
+        // A renewal runs under the profile's lock (ProfileTokenStore.lock).
+        const token = await clientFor(flags.profile, profile)
+          .getAccessToken()
+          .catch((error: unknown) => {
             throw describeError(error, profile.baseUrl);
-          }),
-        );
+          });
         process.stdout.write(`${token}\n`);
       }),
   );
@@ -767,8 +1117,7 @@ export function registerDeveloperCommands(program: Command): void {
         const profile = await readProfile(flags.profile);
         const client = clientFor(flags.profile, profile);
         try {
-          // A token first, under the profile lock (a refresh rotates the refresh token); then the call.
-          await withProfileLock(flags.profile, () => client.getAccessToken());
+          // Every renewal (the refresh after a 401 included) runs under the profile's lock.
           const response = await client.request<unknown>({
             operationId: 'cli',
             method,
@@ -777,7 +1126,7 @@ export function registerDeveloperCommands(program: Command): void {
             ...(body === undefined ? {} : { body }),
             ...(flags.idempotencyKey === undefined ? {} : { idempotencyKey: flags.idempotencyKey }),
           });
-          if (response.data !== undefined) process.stdout.write(`${JSON.stringify(response.data, null, 2)}\n`);
+          if (response.data !== undefined) process.stdout.write(`${printableJson(response.data)}\n`);
         } catch (error) {
           throw describeError(error, profile.baseUrl);
         }

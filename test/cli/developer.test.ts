@@ -4,10 +4,13 @@
  * Each test file gets its own FLEXGATE_CONFIG_DIR, so no real profile is ever touched.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { oneLine, ProfileTokenStore } from '../../src/cli/developer.js';
 import { authorize, type Browser } from '../helpers/browser-flow.js';
 import {
   CLI_ENTRY,
@@ -141,9 +144,15 @@ describe('client credentials: login → token → api', () => {
   });
 
   it('--data that is not JSON, or a method that does not exist, is a usage error: exit 2', async () => {
-    const bad = await run(['api', 'POST', '/contacts', '--data', '{name:Ada}']);
+    const bad = await run(['api', 'POST', '/contacts', '--data', '{name:"s3cr3t-value"}']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--data must be valid JSON');
+    // Only the position: V8's message would quote the input.
+    expect(bad.stderr).toMatch(/^error: --data is not valid JSON \(at position 1\)\n/);
+    expect(bad.stderr).not.toContain('s3cr3t');
+    const cut = await run(['api', 'POST', '/contacts', '--data', '{"name":"s3cr3t']);
+    expect(cut.code).toBe(2);
+    expect(cut.stderr).toMatch(/^error: --data is not valid JSON \(at position \d+\)\n/);
+    expect(cut.stderr).not.toContain('s3cr3t');
     const method = await run(['api', 'FETCH', '/me']);
     expect(method.code).toBe(2);
     expect(method.stderr).toContain('METHOD must be one of GET, POST, PUT, PATCH, DELETE');
@@ -185,6 +194,27 @@ describe('client credentials: login → token → api', () => {
     const result = await run(['token', '--profile', 'nobody']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^flexgate: no profile "nobody" .*run flexgate login first\n$/);
+  });
+
+  it('a profile that other users can read (0644) is refused with a one-line hint to chmod 600', async () => {
+    await writeFile(profileFile('loose'), await readFile(profileFile('default'), 'utf8'), { mode: 0o600 });
+    await chmod(profileFile('loose'), 0o644);
+    const result = await run(['token', '--profile', 'loose']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      /^flexgate: the profile \S+loose\.json is accessible to other users \(mode 0644\): run chmod 600 \S+\n$/,
+    );
+    await chmod(profileFile('loose'), 0o600);
+    expect((await run(['token', '--profile', 'loose'])).code).toBe(0);
+  });
+
+  it('a config folder that is a symbolic link is refused', async () => {
+    const link = join(configDir, 'linked-config');
+    await symlink(configDir, link);
+    const result = await runCli(['token'], { env: { FLEXGATE_CONFIG_DIR: link } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^flexgate: the folder \S+linked-config is a symbolic link/);
   });
 
   it('the secret never appears in any output', () => {
@@ -319,6 +349,18 @@ describe('authorization code: login in the browser → token → refresh', () =>
     expect((JSON.parse(me.stdout) as { user: { username: string } }).user.username).toBe(username);
   });
 
+  it('three `token` runs started together on an expired profile refresh once and all succeed (the grant lives)', async () => {
+    const before = await readProfile('user');
+    const expired = { ...before, tokens: { ...before.tokens, expiresAt: Date.now() - 1000 } };
+    await writeFile(profileFile('user'), JSON.stringify(expired), { mode: 0o600 });
+    const runs = await Promise.all([1, 2, 3].map(() => cli(['token', '--profile', 'user'])));
+    for (const run of runs) expect(run.code, run.stderr).toBe(0);
+    // One refresh: the others waited for the lock, re-read the profile and used its new token.
+    expect(new Set(runs.map((run) => run.stdout)).size).toBe(1);
+    const me = await cli(['api', 'GET', '/me', '--profile', 'user']);
+    expect(me.code, me.stderr).toBe(0);
+  });
+
   it('a denied consent ends login with a one-line error, exit 1, and no profile', async () => {
     const login = spawnLogin(loginArgs('denied'));
     const url = new URL(await login.url);
@@ -358,5 +400,230 @@ describe('authorization code: login in the browser → token → refresh', () =>
     const result = await cli([...['login', ...loginArgs('slow')], '--timeout', '1']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('flexgate: timed out after 1 s');
+  });
+});
+
+describe('--base-url', () => {
+  const login = (baseUrl: string, ...extra: string[]) =>
+    cli(['login', '--client-credentials', '--base-url', baseUrl, '--client-id', 'app_x', ...extra]);
+
+  it('plain http is refused for a host that is not loopback (exit 2), unless --insecure', async () => {
+    const refused = await login('http://flexgate.example.com');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^error: --base-url must use https .*--insecure/);
+    // With --insecure the URL passes; the command stops at the next check (no secret on stdin).
+    const allowed = await login('http://flexgate.example.com', '--insecure');
+    expect(allowed.code).toBe(1);
+    expect(allowed.stderr).toContain('--client-credentials needs --client-secret-stdin');
+    for (const loopback of ['http://127.0.0.1:9', 'http://[::1]:9', 'http://localhost:9']) {
+      const result = await login(loopback);
+      expect(result.code, `${loopback}: ${result.stderr}`).toBe(1);
+      expect(result.stderr).toContain('--client-credentials needs --client-secret-stdin');
+    }
+    const help = await cli(['login', '--help']);
+    expect(help.stdout).toContain('--insecure');
+  });
+
+  it('a URL with a user name or password is refused without being repeated', async () => {
+    for (const url of ['https://:hunter2pw@flexgate.example.com', 'https://ada:hunter2pw@flexgate.example.com']) {
+      const result = await login(url);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('--base-url must not contain a user name or password');
+      expect(result.stderr).not.toContain('hunter2pw');
+      expect(result.stderr).not.toContain('flexgate.example.com');
+    }
+  });
+});
+
+describe('text from the server is printed without terminal control characters', () => {
+  it('oneLine removes C0 (but tab and newline, which become spaces), DEL and C1 characters', () => {
+    expect(oneLine('a\x1b[31mred\x07\r\n\tb\x7f\x9bc\u202ed')).toBe('a[31mred bcd');
+  });
+
+  it('an API error description with escape sequences reaches stderr stripped', async () => {
+    const evil = createServer((_request, response) => {
+      response.writeHead(404, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          error: 'not_found\x1b[2J',
+          error_description: 'gone\x1b]0;pwned\x07 \x9b31m away\r\n!',
+          request_id: 'req\x1b_1',
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const baseUrl = `http://127.0.0.1:${(evil.address() as AddressInfo).port}`;
+      const profile = {
+        version: 1,
+        baseUrl,
+        clientId: 'app_evil',
+        scopes: [],
+        grant: 'client_credentials',
+        clientSecret: 'x',
+        tokens: { accessToken: 'a.b.c', tokenType: 'Bearer', expiresAt: Date.now() + 3_600_000 },
+      };
+      await writeFile(profileFile('evil'), JSON.stringify(profile), { mode: 0o600 });
+      const result = await cli(['api', 'GET', '/contacts/x', '--profile', 'evil']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe('flexgate: gone]0;pwned 31m away ! (404 not_found[2J, request id req_1)\n');
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: checking there are none.
+      expect(result.stderr.slice(0, -1)).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
+    } finally {
+      await new Promise<void>((resolve) => evil.close(() => resolve()));
+    }
+  });
+});
+
+describe('the profile lock (ProfileTokenStore.lock)', () => {
+  let dir: string;
+  let previous: string | undefined;
+  const settings = {
+    version: 1 as const,
+    baseUrl: 'http://127.0.0.1:9',
+    clientId: 'app_lock',
+    scopes: [],
+    grant: 'client_credentials' as const,
+  };
+  const lockFile = (name: string) => join(dir, 'profiles', `${name}.json.lock`);
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** The pid of a process that has exited. */
+  const deadPid = async () => {
+    const child = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => child.once('exit', resolve));
+    return child.pid ?? 0;
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'flexgate-lock-'));
+    previous = process.env.FLEXGATE_CONFIG_DIR;
+    process.env.FLEXGATE_CONFIG_DIR = dir;
+    await mkdir(join(dir, 'profiles'), { recursive: true, mode: 0o700 });
+  });
+  afterAll(async () => {
+    if (previous === undefined) delete process.env.FLEXGATE_CONFIG_DIR;
+    else process.env.FLEXGATE_CONFIG_DIR = previous;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('two holders (two stores on one profile) never run at once; the lock file names its holder', async () => {
+    let active = 0;
+    let most = 0;
+    const order: string[] = [];
+    const hold = (store: ProfileTokenStore, label: string) =>
+      store.lock(async () => {
+        active += 1;
+        most = Math.max(most, active);
+        const owner = JSON.parse(await readFile(lockFile('p'), 'utf8')) as { pid: number; host: string };
+        expect(owner).toMatchObject({ pid: process.pid, host: hostname() });
+        order.push(`${label}+`);
+        await sleep(60);
+        order.push(`${label}-`);
+        active -= 1;
+        return label;
+      });
+    const results = await Promise.all([
+      hold(new ProfileTokenStore('p', settings, true), 'a'),
+      hold(new ProfileTokenStore('p', settings, true), 'b'),
+      hold(new ProfileTokenStore('p', settings, true), 'c'),
+    ]);
+    expect(results).toEqual(['a', 'b', 'c']);
+    expect(most).toBe(1);
+    expect(order).toHaveLength(6);
+    await expect(stat(lockFile('p'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('the lock is released when the work throws', async () => {
+    const store = new ProfileTokenStore('p', settings, true);
+    await expect(store.lock(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(stat(lockFile('p'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('a lock left by a dead process of this host is taken over at once, however recent', async () => {
+    const pid = await deadPid();
+    await writeFile(
+      lockFile('dead'),
+      JSON.stringify({ pid, host: hostname(), createdAt: Date.now(), nonce: 'theirs' }),
+      { mode: 0o600 },
+    );
+    const store = new ProfileTokenStore('dead', settings, true, { staleLockMs: 60_000, lockWaitMs: 60_000 });
+    const started = Date.now();
+    expect(await store.lock(async () => 'ran')).toBe('ran');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await expect(stat(lockFile('dead'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('a lock of a live process blocks, even when its mtime is old', async () => {
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+    try {
+      const content = JSON.stringify({ pid: sleeper.pid, host: hostname(), createdAt: 0, nonce: 'theirs' });
+      await writeFile(lockFile('live'), content, { mode: 0o600 });
+      const old = new Date(Date.now() - 3_600_000);
+      await utimes(lockFile('live'), old, old);
+      const store = new ProfileTokenStore('live', settings, true, { staleLockMs: 100, lockWaitMs: 500 });
+      let ran = false;
+      await expect(
+        store.lock(async () => {
+          ran = true;
+        }),
+      ).rejects.toThrow(/the profile "live" is locked by another flexgate/);
+      expect(ran).toBe(false);
+      expect(await readFile(lockFile('live'), 'utf8')).toBe(content);
+    } finally {
+      sleeper.kill('SIGKILL');
+    }
+  });
+
+  it('a lock of another host is taken over only once its mtime is older than the stale age', async () => {
+    const content = JSON.stringify({ pid: 1, host: 'elsewhere.invalid', createdAt: 0, nonce: 'theirs' });
+    await writeFile(lockFile('remote'), content, { mode: 0o600 });
+    const fresh = new ProfileTokenStore('remote', settings, true, { staleLockMs: 60_000, lockWaitMs: 300 });
+    await expect(fresh.lock(async () => 'ran')).rejects.toThrow(/locked by another flexgate/);
+    const old = new Date(Date.now() - 120_000);
+    await utimes(lockFile('remote'), old, old);
+    expect(await fresh.lock(async () => 'ran')).toBe('ran');
+  });
+
+  it('the holder keeps the lock fresh and removes only a lock file that is still its own', async () => {
+    const store = new ProfileTokenStore('mine', settings, true, { staleLockMs: 150 });
+    await store.lock(async () => {
+      const before = (await stat(lockFile('mine'))).mtimeMs;
+      await sleep(200);
+      expect((await stat(lockFile('mine'))).mtimeMs).toBeGreaterThan(before);
+      // Someone replaced the lock file meanwhile (e.g. took it over): it is not ours to remove.
+      await rm(lockFile('mine'));
+      await writeFile(lockFile('mine'), '{"pid":1,"host":"x","createdAt":0,"nonce":"theirs"}', { mode: 0o600 });
+    });
+    expect(await readFile(lockFile('mine'), 'utf8')).toContain('"theirs"');
+    await rm(lockFile('mine'));
+  });
+
+  it('SIGINT while holding the lock removes it and exits 130', async () => {
+    await ensureCliBuilt();
+    const module = new URL('../../dist/cli/developer.js', import.meta.url).href;
+    const script = [
+      `const { ProfileTokenStore } = await import(${JSON.stringify(module)});`,
+      `const store = new ProfileTokenStore('sig', ${JSON.stringify(settings)}, true);`,
+      'setInterval(() => {}, 1000);',
+      "await store.lock(async () => { process.stdout.write('held\\n'); await new Promise(() => {}); });",
+    ].join('\n');
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      env: cleanEnv({ FLEXGATE_CONFIG_DIR: dir }),
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('held')) resolve();
+      });
+      child.once('exit', () => reject(new Error(`exited early: ${stderr}`)));
+    });
+    expect((await stat(lockFile('sig'))).isFile()).toBe(true);
+    const code = new Promise((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+    child.kill('SIGINT');
+    expect(await code).toBe(130);
+    await expect(stat(lockFile('sig'))).rejects.toThrow(/ENOENT/);
   });
 });
