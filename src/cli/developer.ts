@@ -27,6 +27,7 @@ import {
   AuthorizationRequiredError,
   createClient,
   FlexgateError,
+  isStoredTokens,
   OAuthError,
   RateLimitError,
   type StoredTokens,
@@ -76,19 +77,6 @@ function isStringArray(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
 
-function isTokens(value: unknown): value is StoredTokens {
-  if (typeof value !== 'object' || value === null) return false;
-  const record = value as Record<string, unknown>;
-  return (
-    typeof record.accessToken === 'string' &&
-    typeof record.expiresAt === 'number' &&
-    typeof record.tokenType === 'string' &&
-    (record.refreshToken === undefined || typeof record.refreshToken === 'string') &&
-    (record.scope === undefined || typeof record.scope === 'string') &&
-    (record.obtainedAt === undefined || typeof record.obtainedAt === 'number')
-  );
-}
-
 function parseProfile(text: string, path: string): Profile {
   let value: unknown;
   try {
@@ -104,7 +92,7 @@ function parseProfile(text: string, path: string): Profile {
     (record.clientSecret === undefined || typeof record.clientSecret === 'string') &&
     isStringArray(record.scopes) &&
     (record.grant === 'authorization_code' || record.grant === 'client_credentials') &&
-    (record.tokens === undefined || isTokens(record.tokens));
+    (record.tokens === undefined || isStoredTokens(record.tokens));
   if (!valid) throw new InputError(`the profile ${path} is not a Flexgate profile: run flexgate login again`);
   return record as unknown as Profile;
 }

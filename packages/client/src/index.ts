@@ -30,5 +30,5 @@ export {
 } from './errors.js';
 export type { Operations } from './generated/operations.js';
 export type * from './generated/types.js';
-export { MemoryTokenStore, type StoredTokens, type TokenStore } from './token-store.js';
+export { isStoredTokens, MemoryTokenStore, type StoredTokens, type TokenStore } from './token-store.js';
 export type { FetchFunction, ServerMetadata } from './tokens.js';
