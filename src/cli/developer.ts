@@ -5,20 +5,11 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  accessSync,
-  closeSync,
-  constants as fsConstants,
-  fstatSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  type Stats,
-} from 'node:fs';
-import { chmod, type FileHandle, link, lstat, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { accessSync, constants as fsConstants, type Stats } from 'node:fs';
+import { chmod, type FileHandle, lstat, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { homedir, hostname } from 'node:os';
+import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import {
   ApiError,
@@ -34,6 +25,7 @@ import {
   type TokenStore,
   ValidationError,
 } from '@flexgate/client';
+import { type FileLockOptions, FileLockTimeoutError, releaseHeldLocksSync, withFileLock } from '@flexgate/client/node';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { InputError } from '../core/errors.js';
 
@@ -203,104 +195,35 @@ async function writeProfile(name: string, profile: Profile): Promise<string> {
 
 /* ----- the profile lock ----- */
 
-/** What a lock file holds: who took it (to tell a crashed holder from a live one, and our lock from another). */
-interface LockOwner {
-  pid: number;
-  host: string;
-  createdAt: number;
-  nonce: string;
-}
+/**
+ * How many profile locks this process holds or waits for: while any, a Ctrl+C or a SIGTERM removes the held
+ * ones and exits (the SDK's withFileLock installs no signal handlers of its own).
+ */
+let lockUsers = 0;
 
-/** A lock this process holds: its file, and the inode and nonce that tell it from a later lock at that path. */
-interface HeldLock {
-  path: string;
-  ino: number;
-  nonce: string;
-}
-
-function parseLockOwner(text: string): LockOwner | undefined {
-  try {
-    const value = JSON.parse(text) as Partial<LockOwner> | null;
-    if (
-      typeof value?.pid === 'number' &&
-      Number.isInteger(value.pid) &&
-      value.pid > 0 &&
-      typeof value.host === 'string' &&
-      typeof value.nonce === 'string'
-    ) {
-      return value as LockOwner;
-    }
-  } catch {
-    // Not ours to read (or written half-way): see the callers.
-  }
-  return undefined;
-}
-
-/** Whether a process of this host is alive (EPERM: it is, but another user's). */
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
-
-/** Whether the lock file (its inode and content) is still the one `held` created. */
-const isOurs = (held: HeldLock, ino: number, text: string) =>
-  ino === held.ino && parseLockOwner(text)?.nonce === held.nonce;
-
-/** The locks this process holds: a Ctrl+C or a SIGTERM removes them before exiting (130, 143). */
-const heldLocks = new Set<HeldLock>();
-
+/** Removes the lock files this process holds, then exits (130 after SIGINT, 143 after SIGTERM). */
 function releaseHeldLocksAndExit(code: number): void {
-  for (const held of heldLocks) {
-    try {
-      const fd = openSync(held.path, 'r');
-      try {
-        if (isOurs(held, fstatSync(fd).ino, readFileSync(fd, 'utf8'))) rmSync(held.path, { force: true });
-      } finally {
-        closeSync(fd);
-      }
-    } catch {
-      // Gone already, or not ours.
-    }
-  }
-  heldLocks.clear();
+  releaseHeldLocksSync();
   process.exit(code);
 }
 const onSigint = () => releaseHeldLocksAndExit(130);
 const onSigterm = () => releaseHeldLocksAndExit(143);
 
-function trackLock(held: HeldLock): void {
-  if (heldLocks.size === 0) {
+/** Runs `work` with the signal handlers above installed (once, however many locks run at a time). */
+async function withSignalCleanup<T>(work: () => Promise<T>): Promise<T> {
+  if (lockUsers === 0) {
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigterm);
   }
-  heldLocks.add(held);
-}
-
-function untrackLock(held: HeldLock): void {
-  heldLocks.delete(held);
-  if (heldLocks.size === 0) {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigterm);
-  }
-}
-
-/** The inode and content of a lock file, read through one descriptor; undefined when there is none. */
-async function readLockFile(path: string): Promise<{ info: Stats; text: string } | undefined> {
-  let file: FileHandle;
+  lockUsers += 1;
   try {
-    file = await open(path, 'r');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  try {
-    return { info: await file.stat(), text: await file.readFile('utf8') };
+    return await work();
   } finally {
-    await file.close();
+    lockUsers -= 1;
+    if (lockUsers === 0) {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
+    }
   }
 }
 
@@ -322,13 +245,13 @@ export interface ProfileTokenStoreOptions {
  *
  * Its {@link ProfileTokenStore.lock} makes every renewal exclusive across processes (the SDK renews inside
  * it, the refresh after a 401 included): Flexgate rotates refresh tokens and treats a reused one as theft
- * (it revokes the whole grant). The lock is the file `<profile>.json.lock`, created with O_EXCL and holding
- * `{pid, host, createdAt, nonce}`; the holder keeps its mtime recent. A lock of a dead process of this host
- * is taken over at once; one of a live process never; one of another host once its mtime is stale.
+ * (it revokes the whole grant). The lock is the file `<profile>.json.lock`, taken with the SDK's withFileLock
+ * (created with O_EXCL and holding `{pid, host, createdAt, nonce}`; the holder keeps its mtime recent. A lock
+ * of a dead process of this host is taken over at once; one of a live process never; one of another host once
+ * its mtime is stale). A Ctrl+C or a SIGTERM removes it before exiting.
  */
 export class ProfileTokenStore implements TokenStore {
-  readonly #staleLockMs: number;
-  readonly #lockWaitMs: number;
+  readonly #lockOptions: FileLockOptions;
 
   constructor(
     private readonly name: string,
@@ -340,8 +263,10 @@ export class ProfileTokenStore implements TokenStore {
     private readonly useExisting: boolean,
     options: ProfileTokenStoreOptions = {},
   ) {
-    this.#staleLockMs = options.staleLockMs ?? 30_000;
-    this.#lockWaitMs = options.lockWaitMs ?? 2 * this.#staleLockMs + 15_000;
+    this.#lockOptions = {
+      ...(options.staleLockMs === undefined ? {} : { staleLockMs: options.staleLockMs }),
+      ...(options.lockWaitMs === undefined ? {} : { waitMs: options.lockWaitMs }),
+    };
   }
 
   async load(): Promise<StoredTokens | undefined> {
@@ -389,90 +314,18 @@ export class ProfileTokenStore implements TokenStore {
   async lock<T>(work: () => Promise<T>): Promise<T> {
     await checkProfilesFolder(true);
     const path = `${profilePath(this.name)}.lock`;
-    const { handle, held } = await this.#acquire(path);
-    // Keep the lock's mtime recent while the work lasts (on our own inode, even if it was moved away).
-    const heartbeat = setInterval(
-      () => {
-        const at = new Date();
-        handle.utimes(at, at).catch(() => undefined);
-      },
-      Math.max(1, Math.floor(this.#staleLockMs / 3)),
-    );
-    heartbeat.unref();
-    try {
-      return await work();
-    } finally {
-      clearInterval(heartbeat);
-      // Remove the lock only while it is still ours (the descriptor keeps its inode from being reused).
-      const found = await readLockFile(path).catch(() => undefined);
-      if (found !== undefined && isOurs(held, found.info.ino, found.text)) await rm(path, { force: true });
-      untrackLock(held);
-      await handle.close().catch(() => undefined);
-    }
-  }
-
-  async #acquire(path: string): Promise<{ handle: FileHandle; held: HeldLock }> {
-    const deadline = Date.now() + this.#lockWaitMs;
-    let delay = 5;
-    for (;;) {
-      let handle: FileHandle | undefined;
+    return withSignalCleanup(async () => {
       try {
-        handle = await open(path, 'wx', 0o600);
+        return await withFileLock(path, work, this.#lockOptions);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-      if (handle !== undefined) {
-        try {
-          const owner: LockOwner = {
-            pid: process.pid,
-            host: hostname(),
-            createdAt: Date.now(),
-            nonce: randomBytes(12).toString('hex'),
-          };
-          const held: HeldLock = { path, ino: (await handle.stat()).ino, nonce: owner.nonce };
-          await handle.writeFile(JSON.stringify(owner), 'utf8');
-          trackLock(held);
-          return { handle, held };
-        } catch (error) {
-          await handle.close().catch(() => undefined);
-          await rm(path, { force: true });
-          throw error;
+        if (error instanceof FileLockTimeoutError && error.lockPath === path) {
+          throw new InputError(
+            `the profile "${this.name}" is locked by another flexgate (${path}; remove it if no flexgate is running)`,
+          );
         }
+        throw error;
       }
-      if (await this.#takeOverIfStale(path)) continue;
-      if (Date.now() >= deadline) {
-        throw new InputError(
-          `the profile "${this.name}" is locked by another flexgate (${path}; remove it if no flexgate is running)`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random())));
-      delay = Math.min(delay * 2, 100);
-    }
-  }
-
-  /** Removes the lock at `path` when its holder is gone; true when the caller should try again at once. */
-  async #takeOverIfStale(path: string): Promise<boolean> {
-    const found = await readLockFile(path);
-    if (found === undefined) return true; // released meanwhile
-    const owner = parseLockOwner(found.text);
-    const stale =
-      owner !== undefined && owner.host === hostname()
-        ? !processIsAlive(owner.pid)
-        : Date.now() - found.info.mtimeMs > this.#staleLockMs;
-    if (!stale) return false;
-    // Move the lock aside (only one waiter can), and put it back if what was moved is not the lock judged
-    // stale (its holder released it and someone else took the lock meanwhile).
-    const aside = `${path}.${randomBytes(6).toString('hex')}.stale`;
-    const moved = await rename(path, aside).then(
-      () => true,
-      () => false,
-    );
-    if (moved) {
-      const movedInfo = await stat(aside).catch(() => undefined);
-      if (movedInfo !== undefined && movedInfo.ino !== found.info.ino) await link(aside, path).catch(() => undefined);
-      await rm(aside, { force: true });
-    }
-    return true;
+    });
   }
 
   toString(): string {

@@ -3,22 +3,25 @@
  * its owner can read, written atomically so that a crash never leaves a half-written (or lost) refresh token.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, link, mkdir, open, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { type FileLockOptions, withFileLock } from './file-lock.js';
 import { isStoredTokens, type StoredTokens, type TokenStore } from './token-store.js';
 
 /** Options of {@link FileTokenStore}. */
 export interface FileTokenStoreOptions {
   /**
-   * A lock file older than this (its holder crashed) is taken over, in milliseconds (default 30 000). A live
-   * holder touches its lock file every third of this time, however long it works.
+   * A lock file whose holder cannot be checked (another host, or a file written half-way) is taken over once
+   * its mtime is older than this, in milliseconds (default 30 000); one of a dead process of this host at once.
+   * A live holder touches its lock file every third of this time, however long it works.
    */
   staleLockMs?: number;
+  /**
+   * How long {@link FileTokenStore.lock} waits for another holder before it throws a
+   * {@link FileLockTimeoutError}, in milliseconds (default `2 * staleLockMs + 15 000`).
+   */
+  lockWaitMs?: number;
 }
-
-/** How long to wait between attempts to take the lock: from the first to the last, with jitter. */
-const LOCK_RETRY_MIN_MS = 5;
-const LOCK_RETRY_MAX_MS = 100;
 
 /**
  * Stores tokens in a JSON file (mode 0600, its folder created 0700). Every save writes a temporary file in
@@ -33,7 +36,7 @@ export class FileTokenStore implements TokenStore {
   readonly path: string;
   /** Saves and clears of this instance, one after another. */
   #queue: Promise<unknown> = Promise.resolve();
-  readonly #staleLockMs: number;
+  readonly #lockOptions: FileLockOptions;
 
   /**
    * @param path - Where to keep the tokens, e.g. `~/.config/myapp/flexgate-tokens.json`.
@@ -41,66 +44,21 @@ export class FileTokenStore implements TokenStore {
    */
   constructor(path: string, options: FileTokenStoreOptions = {}) {
     this.path = resolve(path);
-    this.#staleLockMs = options.staleLockMs ?? 30_000;
+    this.#lockOptions = {
+      staleLockMs: options.staleLockMs ?? 30_000,
+      ...(options.lockWaitMs === undefined ? {} : { waitMs: options.lockWaitMs }),
+    };
   }
 
   /**
-   * Runs `work` holding the exclusive lock file `<path>.lock` (created with `O_EXCL`; other holders are
-   * waited for with a short backoff; a lock file left by a crashed holder is taken over once it is older
-   * than `staleLockMs`). The lock file is removed when `work` settles, whatever the outcome.
+   * Runs `work` holding the exclusive lock file `<path>.lock`, through {@link withFileLock}: created with
+   * `O_EXCL` and naming its holder; other holders are waited for with a short backoff (up to `lockWaitMs`);
+   * a lock file left by a crashed holder is taken over. The lock file is removed when `work` settles,
+   * whatever the outcome.
    */
   async lock<T>(work: () => Promise<T>): Promise<T> {
-    const lockPath = `${this.path}.lock`;
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-    const handle = await this.#acquire(lockPath);
-    // Keep the lock's mtime recent while the work lasts, so that it never looks stale to others.
-    const heartbeat = setInterval(
-      () => {
-        const at = new Date();
-        utimes(lockPath, at, at).catch(() => undefined);
-      },
-      Math.max(1, Math.floor(this.#staleLockMs / 3)),
-    );
-    heartbeat.unref();
-    try {
-      return await work();
-    } finally {
-      clearInterval(heartbeat);
-      await handle.close().catch(() => undefined);
-      await rm(lockPath, { force: true });
-    }
-  }
-
-  async #acquire(lockPath: string): Promise<Awaited<ReturnType<typeof open>>> {
-    let delay = LOCK_RETRY_MIN_MS;
-    for (;;) {
-      try {
-        const handle = await open(lockPath, 'wx', 0o600);
-        await handle.writeFile(`${process.pid}\n`, 'utf8').catch(() => undefined);
-        return handle;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-      const info = await stat(lockPath).catch(() => undefined);
-      if (info === undefined) continue; // released meanwhile: try again at once
-      if (Date.now() - info.mtimeMs > this.#staleLockMs) {
-        // The holder crashed: take over. Move the lock aside (only one waiter can), and if what was moved is
-        // not the stale lock (another waiter took over first), put it back.
-        const aside = `${lockPath}.${randomBytes(6).toString('hex')}.stale`;
-        const moved = await rename(lockPath, aside).then(
-          () => true,
-          () => false,
-        );
-        if (moved) {
-          const movedInfo = await stat(aside).catch(() => undefined);
-          if (movedInfo !== undefined && movedInfo.ino !== info.ino) await link(aside, lockPath).catch(() => undefined);
-          await rm(aside, { force: true });
-        }
-        continue;
-      }
-      await new Promise((done) => setTimeout(done, delay * (0.5 + Math.random())));
-      delay = Math.min(delay * 2, LOCK_RETRY_MAX_MS);
-    }
+    return withFileLock(`${this.path}.lock`, work, this.#lockOptions);
   }
 
   /** @inheritDoc */
@@ -167,6 +125,9 @@ export class FileTokenStore implements TokenStore {
     return `FileTokenStore(${this.path})`;
   }
 }
+
+/** The lock file {@link FileTokenStore.lock} takes, for other work that must run in one process at a time. */
+export { type FileLockOptions, FileLockTimeoutError, releaseHeldLocksSync, withFileLock } from './file-lock.js';
 
 /** The token types, for stores written against this entry point. */
 export type { StoredTokens, TokenStore } from './token-store.js';
