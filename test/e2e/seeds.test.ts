@@ -89,6 +89,32 @@ describe.each(testDialects())('seed pages against Flexgate (%s)', (dialect) => {
       expect(me.status).toBe(200);
     });
 
+    it("seed 003: the REST calls (domainTypes/7/domainValues, a customer's news, the validation sample)", async () => {
+      const token = await curlPost(`${fx.baseUrl}/oauth2/token`, [
+        ['client_id', clientId],
+        ['client_secret', clientSecret],
+        ['grant_type', 'client_credentials'],
+      ]);
+      const headers = { Accept: 'application/json', Authorization: `Bearer ${token.body.access_token}` };
+      const get = async (path: string) => {
+        const response = await fetch(`${fx.baseUrl}/api/v0.0.1/${path}`, { method: 'GET', headers });
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      };
+      const values = await get('domainTypes/7/domainValues');
+      expect(values.status).toBe(200);
+      expect(values.body.data).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'read:contacts' })]));
+      const me = await get('me');
+      const news = await get(`customers/${encodeURIComponent(String(me.body.customer_id))}/news`);
+      expect(news.status).toBe(200);
+      expect(news.body).toEqual({ data: [], next: null });
+      const invalid = await get('domainTypes/-1/domainValues?lang=xx');
+      expect(invalid.status).toBe(400);
+      expect(invalid.body).toEqual({
+        id: ['Value -1 is invalid.'],
+        lang: ['Should be valid ISO 639-1 language code.'],
+      });
+    });
+
     it('seed 003: the credentials in the Authorization header (HTTP Basic)', async () => {
       const response = await curlPost(`${fx.baseUrl}/oauth2/token`, [['grant_type', 'client_credentials']], {
         accept: 'application/json',
