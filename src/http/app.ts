@@ -73,10 +73,12 @@ export async function buildApp(ctx: CoreContext, options: AppOptions): Promise<F
     routerOptions: { maxParamLength: 512 },
     // Errors the router raises before any route or hook runs (a malformed URL, a too-long path segment): in
     // our JSON error shape, and without echoing the URL back.
-    frameworkErrors: (error, _request, reply) => {
+    frameworkErrors: (error, request, reply) => {
       const description =
         error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path segment is too long' : 'The URL is malformed';
       void (reply as FastifyReply)
+        // As on every API response: a support request can quote it (no hook has run to set it).
+        .header('x-request-id', request.id)
         .status(error.statusCode ?? 400)
         .type('application/json; charset=utf-8')
         .send({ error: 'invalid_request', error_description: description });

@@ -296,6 +296,19 @@ function messageRepository(context: Context): MessageRepository {
       return withEvents(rows);
     },
 
+    async listDue(status, before, limit) {
+      const rows = await db
+        .selectFrom('messages')
+        .selectAll()
+        .where('status', '=', status)
+        .where('updated_at', '<=', before)
+        .orderBy('updated_at')
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return withEvents(rows);
+    },
+
     async transition(id, from, event) {
       // The conditional UPDATE decides a race (as `codes.consume`): a second worker's UPDATE waits for the
       // first to commit (PostgreSQL) or runs after it (SQLite), then matches no row. The row lock it holds

@@ -357,6 +357,37 @@ for (const dialect of dialects) {
         expect(sent[0]?.events.map((e) => e.status)).toEqual(['queued', 'sent']);
         expect(await db.messages.listByStatus('failed', 10)).toEqual([]);
       });
+
+      it('lists what is due: a status unchanged since `before`, longest unchanged first, at most `limit`', async () => {
+        const db = await fresh();
+        const one = aScope();
+        const two: DataScope = { ownerId: uid('owner'), environment: 'live' };
+        // Created in one order, sent in another: listDue follows the send (updatedAt), not the creation.
+        const early = aMessage(one, { id: 'd-early', createdAt: T0 + 3 });
+        const tieB = aMessage(two, { id: 'd-tie-b', createdAt: T0 });
+        const tieA = aMessage(one, { id: 'd-tie-a', createdAt: T0 + 1 });
+        const late = aMessage(two, { id: 'd-late', createdAt: T0 + 2 });
+        const queued = aMessage(one, { id: 'd-queued', createdAt: T0 });
+        for (const m of [early, tieB, tieA, late, queued]) await db.messages.insert(m);
+        await db.messages.transition('d-early', 'queued', { status: 'sent', at: T0 + 10, detail: null });
+        await db.messages.transition('d-tie-b', 'queued', { status: 'sent', at: T0 + 20, detail: null });
+        await db.messages.transition('d-tie-a', 'queued', { status: 'sent', at: T0 + 20, detail: null });
+        await db.messages.transition('d-late', 'queued', { status: 'sent', at: T0 + 30, detail: null });
+
+        const ids = async (before: number, limit = 10) =>
+          (await db.messages.listDue('sent', before, limit)).map((m) => m.id);
+        expect(await ids(T0 + 9)).toEqual([]);
+        expect(await ids(T0 + 10)).toEqual(['d-early']);
+        expect(await ids(T0 + 29)).toEqual(['d-early', 'd-tie-a', 'd-tie-b']);
+        expect(await ids(T0 + 30)).toEqual(['d-early', 'd-tie-a', 'd-tie-b', 'd-late']);
+        expect(await ids(T0 + 30, 2)).toEqual(['d-early', 'd-tie-a']);
+        const [first] = await db.messages.listDue('sent', T0 + 10, 1);
+        expect(first).toMatchObject({ id: 'd-early', status: 'sent', updatedAt: T0 + 10 });
+        expect(first?.events.map((e) => e.status)).toEqual(['queued', 'sent']);
+        // Other statuses are not listed; a status with nothing due lists nothing.
+        expect((await db.messages.listDue('queued', T0 + 100, 10)).map((m) => m.id)).toEqual(['d-queued']);
+        expect(await db.messages.listDue('delivered', T0 + 100, 10)).toEqual([]);
+      });
     });
 
     describe('news', () => {

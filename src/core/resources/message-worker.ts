@@ -67,11 +67,11 @@ export class MessageWorker {
       if (this.stopping) return changed;
       await handle(message, (queued) => this.dispatch(queued));
     }
-    const deliveredBefore = this.clock.now() - this.options.deliveryDelayMs;
-    for (const message of await this.repos.messages.listByStatus('sent', this.options.batchSize)) {
+    // Only messages sent at least deliveryDelayMs ago (`updatedAt` is when they became `sent`), longest
+    // waiting first: messages not yet due are not loaded, and cannot hold up due ones behind them.
+    const sentBefore = this.clock.now() - this.options.deliveryDelayMs;
+    for (const message of await this.repos.messages.listDue('sent', sentBefore, this.options.batchSize)) {
       if (this.stopping) return changed;
-      const sentAt = message.events.at(-1)?.at ?? message.updatedAt;
-      if (sentAt > deliveredBefore) continue;
       await handle(message, (sent) => this.move(sent, 'sent', 'delivered', null));
     }
     return changed;

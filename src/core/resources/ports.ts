@@ -94,6 +94,12 @@ export interface MessageRepository {
   /** Messages of any owner in `status`, oldest first, at most `limit`: the worker's queue. */
   listByStatus(status: MessageStatus, limit: number): Promise<MessageRecord[]>;
   /**
+   * Messages of any owner in `status` whose last change (`updatedAt`) is at or before `before`, the longest
+   * unchanged first (by `updatedAt`, then id), at most `limit`: what is due for the worker's next step, so
+   * that messages not yet due neither cost a load nor hold up the ones that are.
+   */
+  listDue(status: MessageStatus, before: number, limit: number): Promise<MessageRecord[]>;
+  /**
    * Moves a message from `from` to `event.status` and records the event, atomically and only if it is
    * still in `from`: false when another worker got there first.
    */

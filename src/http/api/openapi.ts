@@ -71,6 +71,7 @@ const ERROR_RESPONSE_NAMES: Record<number, string> = {
   405: 'MethodNotAllowed',
   406: 'NotAcceptable',
   409: 'Conflict',
+  413: 'PayloadTooLarge',
   415: 'UnsupportedMediaType',
   422: 'IdempotencyConflict',
   429: 'TooManyRequests',
@@ -80,10 +81,13 @@ const ERROR_RESPONSE_NAMES: Record<number, string> = {
 /** Error statuses every operation can answer. */
 const COMMON_ERRORS = [400, 401, 403, 405, 406, 429, 500] as const;
 
-const RATE_LIMIT_HEADERS = {
+/** Headers on every response: the request id, and the rate-limit headers (when rate limiting is on). */
+const RESPONSE_HEADERS: Record<string, unknown> = {
   'RateLimit-Limit': { $ref: '#/components/headers/RateLimit-Limit' },
+  'RateLimit-Policy': { $ref: '#/components/headers/RateLimit-Policy' },
   'RateLimit-Remaining': { $ref: '#/components/headers/RateLimit-Remaining' },
   'RateLimit-Reset': { $ref: '#/components/headers/RateLimit-Reset' },
+  'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' },
 };
 
 const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
@@ -122,10 +126,13 @@ export function buildOpenApiDocument(routes: readonly AnyApiRoute[], options: Op
         'to act for a user. Each operation lists the scopes its token needs.',
         '',
         'Errors are JSON: `{"error", "error_description", "request_id"?}`; validation errors (400) map each',
-        'field to its messages. Every response carries `RateLimit-Limit`, `RateLimit-Remaining` and',
-        '`RateLimit-Reset`; a 429 says when to retry in `Retry-After`. Lists take `limit` and `cursor` and',
-        'answer `{"data": […], "next": …}`, where `next` is the next page or null. Creates that take an',
-        '`Idempotency-Key` answer 201 the first time and 200 with the same resource on a repeat.',
+        'field to its messages (a malformed `Authorization` header or URL is a 400 in the error shape).',
+        'Every response carries `X-Request-Id`: quote it when reporting a problem. When rate limiting is on',
+        '(the default; `FLEXGATE_RATE_LIMIT=0` turns it off), every response also carries `RateLimit-Policy`,',
+        '`RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`, and a 429 says when to retry in',
+        '`Retry-After`. Lists take `limit` and `cursor` and answer `{"data": […], "next": …}`, where `next`',
+        'is the next page or null. Creates that take an `Idempotency-Key` answer 201 the first time and 200',
+        'with the same resource (and the same `Location`) on a repeat.',
       ].join('\n'),
       license: { name: 'MIT', identifier: 'MIT' },
     },
@@ -203,7 +210,7 @@ function operation(route: AnyApiRoute, convert: (schema: z.ZodType) => JsonSchem
   if (route.idempotent === true) parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
 
   const success: Record<string, unknown> = { description: route.success.description };
-  const headers: Record<string, unknown> = { ...RATE_LIMIT_HEADERS };
+  const headers: Record<string, unknown> = { ...RESPONSE_HEADERS };
   if (route.success.status === 201) headers.Location = { $ref: '#/components/headers/Location' };
   success.headers = sortKeys(headers);
   if (route.success.status !== 204 && route.success.schema !== undefined) {
@@ -212,17 +219,17 @@ function operation(route: AnyApiRoute, convert: (schema: z.ZodType) => JsonSchem
 
   const errors = new Set<number>(COMMON_ERRORS);
   for (const status of route.errors) errors.add(status);
-  if (route.body !== undefined) errors.add(415);
+  if (route.body !== undefined) {
+    errors.add(413);
+    errors.add(415);
+  }
   if (route.idempotent === true) errors.add(422);
   if (route.params !== undefined && hasKeys(route.params)) errors.add(404);
 
   const responses: Record<string, unknown> = { [String(route.success.status)]: success };
-  // A 201 create answers 200 with the first resource when its Idempotency-Key is repeated.
+  // A 201 create answers 200 with the first resource, and its Location, when its Idempotency-Key is repeated.
   if (route.idempotent === true && route.success.status === 201) {
     responses['200'] = { ...success, description: 'The resource created earlier with this Idempotency-Key' };
-    const repeatHeaders = { ...headers };
-    delete repeatHeaders.Location;
-    (responses['200'] as Record<string, unknown>).headers = sortKeys(repeatHeaders);
   }
   for (const status of [...errors].sort((a, b) => a - b)) {
     const name = ERROR_RESPONSE_NAMES[status];
@@ -344,7 +351,7 @@ function errorResponse(
 ) {
   return {
     description,
-    headers: sortKeys({ ...RATE_LIMIT_HEADERS, ...extraHeaders }),
+    headers: sortKeys({ ...RESPONSE_HEADERS, ...extraHeaders }),
     content: { 'application/json': { schema: errorRef, example } },
   };
 }
@@ -353,9 +360,26 @@ function errorResponses(): Record<string, unknown> {
   const wwwAuthenticate = { 'WWW-Authenticate': { $ref: '#/components/headers/WWW-Authenticate' } };
   return {
     ValidationError: {
-      description: 'The path, query or body is not valid: each invalid field with its messages.',
-      headers: RATE_LIMIT_HEADERS,
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/ValidationErrors' } } },
+      description:
+        'The path, query or body is not valid: each invalid field with its messages. A malformed ' +
+        '`Authorization` header (with its `WWW-Authenticate` challenge) or URL answers `invalid_request` ' +
+        'in the error shape instead.',
+      headers: sortKeys({ ...RESPONSE_HEADERS, ...wwwAuthenticate }),
+      content: {
+        'application/json': {
+          schema: { oneOf: [{ $ref: '#/components/schemas/ValidationErrors' }, errorRef] },
+          examples: {
+            fields: { summary: 'Invalid fields', value: { lang: ['Should be valid ISO 639-1 language code.'] } },
+            malformed: {
+              summary: 'A malformed Authorization header',
+              value: {
+                error: 'invalid_request',
+                error_description: 'The Authorization header must be "Bearer <access_token>"',
+              },
+            },
+          },
+        },
+      },
     },
     Unauthorized: errorResponse(
       'No access token, or one that is expired, revoked or not for this API.',
@@ -384,6 +408,10 @@ function errorResponses(): Record<string, unknown> {
       error: 'conflict',
       error_description: 'The resource changed meanwhile',
     }),
+    PayloadTooLarge: errorResponse('The request body is larger than the server accepts.', {
+      error: 'payload_too_large',
+      error_description: 'The request body is too large',
+    }),
     UnsupportedMediaType: errorResponse('The body is not application/json.', {
       error: 'unsupported_media_type',
       error_description: 'Send the body as application/json',
@@ -399,7 +427,7 @@ function errorResponses(): Record<string, unknown> {
     ),
     ServerError: {
       description: 'Something failed on the server; the request id helps find it in the logs.',
-      headers: RATE_LIMIT_HEADERS,
+      headers: RESPONSE_HEADERS,
       content: {
         'application/json': {
           schema: { allOf: [errorRef, { required: ['request_id'] }] },
@@ -417,21 +445,29 @@ const HEADERS: Record<string, unknown> = {
     schema: { type: 'string', example: `${API_BASE}/contacts/ct_Q2hhbmdlTWU` },
   },
   'RateLimit-Limit': {
-    description: 'Requests allowed in the current window.',
+    description: 'Requests allowed in the current window (present when rate limiting is on).',
     schema: { type: 'integer', minimum: 0 },
   },
+  'RateLimit-Policy': {
+    description: 'The quota and its window in seconds, `<limit>;w=<seconds>` (present when rate limiting is on).',
+    schema: { type: 'string', example: '600;w=60' },
+  },
   'RateLimit-Remaining': {
-    description: 'Requests left in the current window.',
+    description: 'Requests left in the current window (present when rate limiting is on).',
     schema: { type: 'integer', minimum: 0 },
   },
   'RateLimit-Reset': {
-    description: 'Seconds until the window resets.',
+    description: 'Seconds until the window resets (present when rate limiting is on).',
     schema: { type: 'integer', minimum: 0 },
   },
   'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 0 } },
   'WWW-Authenticate': {
     description: 'RFC 6750 challenge: `Bearer error="…", error_description="…"`.',
     schema: { type: 'string' },
+  },
+  'X-Request-Id': {
+    description: 'Identifies the request in the server logs: quote it when reporting a problem.',
+    schema: { type: 'string', example: '0f8c9e52-6b1e-4c52-9a55-2b7d3c1e8f40' },
   },
 };
 

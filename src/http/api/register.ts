@@ -47,8 +47,14 @@ export async function registerApiRoutes(
   await app.register(
     async (api) => {
       api.setErrorHandler(handleApiError);
-      api.setNotFoundHandler((request) => {
-        throw new ApiError(404, 'not_found', `No API route for ${request.method} ${request.url.split('?')[0]}`);
+      const knownPaths = pathMatchers(routes);
+      api.setNotFoundHandler((request, reply) => {
+        const path = request.url.split('?')[0] ?? '';
+        // Every method Fastify routes has a route (or a 405 one) on each API path; a method it does not route
+        // (TRACE, PROPFIND …) lands here: on a known path that is still a 405, not a missing resource.
+        const allow = knownPaths.find((known) => known.pattern.test(path))?.allow;
+        if (allow !== undefined) methodNotAllowed(request, reply, allow);
+        throw new ApiError(404, 'not_found', `No API route for ${request.method} ${path}`);
       });
       // Callback style: a request with a token verified before and an in-process limiter costs no promise.
       api.addHook('onRequest', (request, reply, done) => {
@@ -126,26 +132,50 @@ function registerRoute(api: FastifyInstance, ctx: CoreContext, owners: OwnerReso
   });
 }
 
-/** 405 with `Allow` for the methods a path does not have; OPTIONS answers with `Allow` alone. */
-function registerMethodNotAllowed(api: FastifyInstance, path: string, pathRoutes: readonly AnyApiRoute[]): void {
+/** The methods a path answers (`Allow`): its routes', HEAD with GET, and OPTIONS. */
+function allowedMethods(pathRoutes: readonly AnyApiRoute[]): Set<string> {
   const allowed = new Set<string>(pathRoutes.map((route) => route.method));
   if (allowed.has('GET')) allowed.add('HEAD');
   allowed.add('OPTIONS');
+  return allowed;
+}
+
+/** Each API path as a pattern over the full request path (a parameter is one non-empty segment), with its Allow. */
+function pathMatchers(routes: readonly AnyApiRoute[]): Array<{ pattern: RegExp; allow: string }> {
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return [...groupByPath(routes)].map(([path, pathRoutes]) => ({
+    pattern: new RegExp(
+      `^${literal(API_BASE)}${path
+        .split(/\{[^}]+\}/)
+        .map(literal)
+        .join('[^/]+')}$`,
+    ),
+    allow: [...allowedMethods(pathRoutes)].join(', '),
+  }));
+}
+
+function methodNotAllowed(request: FastifyRequest, reply: FastifyReply, allow: string): never {
+  void reply.header('allow', allow);
+  throw new ApiError(405, 'method_not_allowed', `${request.method} is not allowed here; allowed: ${allow}`);
+}
+
+/** 405 with `Allow` for the methods a path does not have; OPTIONS answers with `Allow` alone. */
+function registerMethodNotAllowed(api: FastifyInstance, path: string, pathRoutes: readonly AnyApiRoute[]): void {
+  const allowed = allowedMethods(pathRoutes);
   const allow = [...allowed].join(', ');
   const others = (['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const).filter((m) => !allowed.has(m));
   api.route({
     method: 'OPTIONS',
     url: fastifyPath(path),
-    handler: async (_request, reply) => reply.header('allow', allow).status(204).send(),
+    // OPTIONS needs no token: the challenge a failed authentication attempt set does not apply (RFC 6750 §3).
+    handler: async (_request, reply) =>
+      reply.removeHeader('www-authenticate').header('allow', allow).status(204).send(),
   });
   if (others.length === 0) return;
   api.route({
     method: others,
     url: fastifyPath(path),
-    handler: async (request, reply) => {
-      void reply.header('allow', allow);
-      throw new ApiError(405, 'method_not_allowed', `${request.method} is not allowed here; allowed: ${allow}`);
-    },
+    handler: async (request, reply) => methodNotAllowed(request, reply, allow),
   });
 }
 
@@ -357,6 +387,19 @@ function sendResult(reply: FastifyReply, result: ApiResult<unknown>): FastifyRep
 /** The API's one error shape; nothing internal leaves the server (500s carry only the request id). */
 function handleApiError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const requestId = request.id;
+  // The authentication hook sets the RFC 6750 challenge when a token is missing or bad, before it is known
+  // whether the route needs one: only the bearer errors themselves (401, 403, and 400 for a malformed
+  // Authorization header) carry it, not a 404, 405, 406, 429 or validation error that answered instead.
+  if (!(error instanceof OAuthError)) void reply.removeHeader('www-authenticate');
+  if (error instanceof OAuthError && error.error === 'invalid_request') {
+    // The global NUL refusal (app.ts preValidation) in the API's validation shape, naming the fields.
+    const nul = nulFields(request);
+    if (nul !== undefined) {
+      void reply.removeHeader('www-authenticate');
+      void reply.status(400).type('application/json; charset=utf-8').send(JSON.stringify(nul));
+      return;
+    }
+  }
   if (error instanceof ValidationError) {
     void reply.status(400).type('application/json; charset=utf-8').send(JSON.stringify(error.fields));
     return;
@@ -380,6 +423,43 @@ function handleApiError(error: unknown, request: FastifyRequest, reply: FastifyR
     return;
   }
   void reply.status(apiError.status).type('application/json; charset=utf-8').send(apiError.toJSON());
+}
+
+const NUL_MESSAGE = 'Must not contain NUL characters.';
+
+/**
+ * The fields of the path, query and body that hold a NUL character (in a name or a value), named as
+ * validation errors name them; undefined when none does. Iterative: a deeply nested body must not overflow
+ * the stack.
+ */
+function nulFields(request: FastifyRequest): FieldErrors | undefined {
+  const fields = emptyFieldErrors();
+  const pending: Array<[string, unknown]> = [];
+  const root = (location: 'path' | 'query' | 'body', value: unknown) => {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [key, item] of Object.entries(value)) pending.push([key, item]);
+    } else {
+      pending.push([location, value]);
+    }
+  };
+  root('path', request.params);
+  root('query', request.query);
+  root('body', request.body);
+  while (pending.length > 0) {
+    const [name, value] = pending.pop() as [string, unknown];
+    if (name.includes('\u0000')) {
+      fields[name.replaceAll('\u0000', '\\u0000')] = [NUL_MESSAGE];
+    } else if (typeof value === 'string') {
+      if (value.includes('\u0000')) fields[name] = [NUL_MESSAGE];
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) => {
+        pending.push([`${name}[${index}]`, item]);
+      });
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) pending.push([`${name}.${key}`, item]);
+    }
+  }
+  return Object.keys(fields).length === 0 ? undefined : fields;
 }
 
 /** Fastify's own client errors (bad JSON, body too large, unknown media type) in the API's shape. */

@@ -55,6 +55,12 @@ export function apiResourcesMigration(): Migration {
         .on('messages')
         .columns(['status', 'created_at', 'id'])
         .execute();
+      // The worker's due scan (listDue): messages in a status unchanged since a moment, longest first.
+      await db.schema
+        .createIndex('messages_status_updated_idx')
+        .on('messages')
+        .columns(['status', 'updated_at', 'id'])
+        .execute();
 
       await db.schema
         .createTable('message_events')
