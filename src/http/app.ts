@@ -9,6 +9,7 @@ import { STYLESHEET } from '../portal/style.js';
 import { API_ROUTES } from './api/index.js';
 import { registerApiRoutes } from './api/register.js';
 import { handleError, sendOAuthError } from './errors.js';
+import { containsNul, NulCharacterError, nulFields } from './nul.js';
 import { accountRoutes } from './routes/accounts.js';
 import { apiDocsRoutes } from './routes/api-docs.js';
 import { authorizeRoutes } from './routes/authorize.js';
@@ -30,28 +31,6 @@ export interface AppOptions {
 
 const isFormEncoded = (contentType: string | undefined) =>
   contentType !== undefined && /^application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType);
-
-/**
- * True when a parsed query, form, path or JSON body holds a NUL character in any string, key or value.
- * Iterative: a deeply nested JSON body must not overflow the stack.
- */
-function containsNul(root: unknown): boolean {
-  const pending: unknown[] = [root];
-  while (pending.length > 0) {
-    const value = pending.pop();
-    if (typeof value === 'string') {
-      if (value.includes('\u0000')) return true;
-    } else if (Array.isArray(value)) {
-      for (const item of value) pending.push(item);
-    } else if (value !== null && typeof value === 'object') {
-      for (const [key, item] of Object.entries(value)) {
-        if (key.includes('\u0000')) return true;
-        pending.push(item);
-      }
-    }
-  }
-  return false;
-}
 
 const notFormEncoded = () =>
   new OAuthError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded', { status: 400 });
@@ -90,11 +69,7 @@ export async function buildApp(ctx: CoreContext, options: AppOptions): Promise<F
   // refused here, once, before any route or query sees it.
   app.addHook('preValidation', (request, _reply, done) => {
     const hasNul = [request.params, request.query, request.body].some(containsNul);
-    done(
-      hasNul
-        ? new OAuthError('invalid_request', 'Parameters must not contain NUL characters', { status: 400 })
-        : undefined,
-    );
+    done(hasNul ? new NulCharacterError(nulFields(request)) : undefined);
   });
   app.setNotFoundHandler((request, reply) =>
     sendOAuthError(

@@ -10,6 +10,7 @@ import type { DataScope, IdempotencyRecord, IdempotencyScope } from '../../core/
 import type { AccessTokenClaims } from '../../core/tokens/access-token.js';
 import { authenticateBearer, checkScopes } from '../bearer.js';
 import { sendOAuthError } from '../errors.js';
+import { NulCharacterError } from '../nul.js';
 import { isJsonAcceptable, isJsonContentType } from './content-negotiation.js';
 import { ApiError, emptyFieldErrors, type FieldErrors, ValidationError } from './errors.js';
 import { type AnyApiRoute, API_BASE, type ApiResult } from './route.js';
@@ -391,14 +392,11 @@ function handleApiError(error: unknown, request: FastifyRequest, reply: FastifyR
   // whether the route needs one: only the bearer errors themselves (401, 403, and 400 for a malformed
   // Authorization header) carry it, not a 404, 405, 406, 429 or validation error that answered instead.
   if (!(error instanceof OAuthError)) void reply.removeHeader('www-authenticate');
-  if (error instanceof OAuthError && error.error === 'invalid_request') {
+  if (error instanceof NulCharacterError) {
     // The global NUL refusal (app.ts preValidation) in the API's validation shape, naming the fields.
-    const nul = nulFields(request);
-    if (nul !== undefined) {
-      void reply.removeHeader('www-authenticate');
-      void reply.status(400).type('application/json; charset=utf-8').send(JSON.stringify(nul));
-      return;
-    }
+    void reply.removeHeader('www-authenticate');
+    void reply.status(400).type('application/json; charset=utf-8').send(JSON.stringify(error.fields));
+    return;
   }
   if (error instanceof ValidationError) {
     void reply.status(400).type('application/json; charset=utf-8').send(JSON.stringify(error.fields));
@@ -423,43 +421,6 @@ function handleApiError(error: unknown, request: FastifyRequest, reply: FastifyR
     return;
   }
   void reply.status(apiError.status).type('application/json; charset=utf-8').send(apiError.toJSON());
-}
-
-const NUL_MESSAGE = 'Must not contain NUL characters.';
-
-/**
- * The fields of the path, query and body that hold a NUL character (in a name or a value), named as
- * validation errors name them; undefined when none does. Iterative: a deeply nested body must not overflow
- * the stack.
- */
-function nulFields(request: FastifyRequest): FieldErrors | undefined {
-  const fields = emptyFieldErrors();
-  const pending: Array<[string, unknown]> = [];
-  const root = (location: 'path' | 'query' | 'body', value: unknown) => {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [key, item] of Object.entries(value)) pending.push([key, item]);
-    } else {
-      pending.push([location, value]);
-    }
-  };
-  root('path', request.params);
-  root('query', request.query);
-  root('body', request.body);
-  while (pending.length > 0) {
-    const [name, value] = pending.pop() as [string, unknown];
-    if (name.includes('\u0000')) {
-      fields[name.replaceAll('\u0000', '\\u0000')] = [NUL_MESSAGE];
-    } else if (typeof value === 'string') {
-      if (value.includes('\u0000')) fields[name] = [NUL_MESSAGE];
-    } else if (Array.isArray(value)) {
-      value.forEach((item, index) => {
-        pending.push([`${name}[${index}]`, item]);
-      });
-    } else if (value !== null && typeof value === 'object') {
-      for (const [key, item] of Object.entries(value)) pending.push([`${name}.${key}`, item]);
-    }
-  }
-  return Object.keys(fields).length === 0 ? undefined : fields;
 }
 
 /** Fastify's own client errors (bad JSON, body too large, unknown media type) in the API's shape. */
