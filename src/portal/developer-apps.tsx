@@ -180,9 +180,11 @@ export interface AppPageProps {
   notice?: string;
   /** The server's clock, to tell whether a previous secret still works. */
   now: number;
+  /** The public base URL, for the copyable first requests. */
+  issuer: string;
 }
 
-export function appPage({ nav, app, secrets = {}, notice, now }: AppPageProps): string {
+export function appPage({ nav, app, secrets = {}, notice, now, issuer }: AppPageProps): string {
   const base = `/developers/apps/${encodeURIComponent(app.app.id)}`;
   return renderPage(
     app.app.name,
@@ -206,6 +208,7 @@ export function appPage({ nav, app, secrets = {}, notice, now }: AppPageProps): 
       </dl>
       <Credentials client={app.sandbox} secret={secrets.sandbox} now={now} />
       <Credentials client={app.live} secret={secrets.live} now={now} />
+      <FirstCall client={app.sandbox} issuer={issuer} />
       <h2>Rotate a secret</h2>
       <form method="post" action={`${base}/rotate`}>
         <Csrf nav={nav} />
@@ -264,6 +267,51 @@ function Credentials({ client, secret, now }: { client: ClientRecord; secret: st
           </p>
         </>
       )}
+    </section>
+  );
+}
+
+/** The seeds' first steps with this app's sandbox client filled in, and where to go next. */
+function FirstCall({ client, issuer }: { client: ClientRecord; issuer: string }) {
+  const canUseClientCredentials = client.grantTypes.includes('client_credentials');
+  return (
+    <section aria-labelledby="first-call-heading">
+      <h2 id="first-call-heading">Make your first call</h2>
+      {canUseClientCredentials ? (
+        <>
+          <p>Get a sandbox token with the client credentials, then call the API with it:</p>
+          <pre>
+            <code>
+              {`curl -X POST ${issuer}/oauth2/token \\
+  -d grant_type=client_credentials -d client_id=${client.id} -d client_secret=$CLIENT_SECRET
+`}
+              {`curl ${issuer}/api/v0.0.1/contacts -H "Authorization: Bearer $ACCESS_TOKEN"`}
+            </code>
+          </pre>
+        </>
+      ) : (
+        <p>
+          Send a user to <code>{`${issuer}/oauth/authorize?response_type=code&client_id=${client.id}&…`}</code>, then
+          exchange the code at <code>{`${issuer}/oauth2/token`}</code>.
+        </p>
+      )}
+      <ul>
+        <li>
+          <a href="/docs">API reference</a>: every operation, with “Authorize” and “Try it out”.
+        </li>
+        <li>
+          <a href="/postman.json">Postman collection</a>: import it and set <code>client_id</code> and{' '}
+          <code>client_secret</code>.
+        </li>
+        <li>
+          From a terminal:{' '}
+          <code>{`flexgate login --base-url ${issuer} --client-id ${client.id} --scope "${client.scopes.join(' ')}"`}</code>{' '}
+          (register <code>http://127.0.0.1/callback</code> as a redirect URI first: any port is then accepted).
+        </li>
+        <li>
+          In TypeScript: the <code>@flexgate/client</code> SDK refreshes and rotates tokens by itself.
+        </li>
+      </ul>
     </section>
   );
 }

@@ -28,6 +28,8 @@ button.secondary { background: transparent; color: inherit; }
 ul.scopes { padding-left: 1.2rem; }
 ul.scopes li { margin: .4rem 0; }
 code { font-size: .9em; }
+pre { overflow-x: auto; padding: .75rem; border: 1px solid var(--line); border-radius: .4rem; background: color-mix(in srgb, CanvasText 5%, Canvas); }
+pre code { white-space: pre; }
 p.hint { margin: 0 0 .25rem; font-size: .9em; }
 textarea, select { width: 100%; padding: .6rem; font: inherit; border: 1px solid var(--line); border-radius: .4rem; }
 fieldset { border: 1px solid var(--line); border-radius: .4rem; margin: 1rem 0 0; }

@@ -63,6 +63,19 @@ describe.each(testDialects())('developer portal: applications (%s)', (dialect) =
     expect(list.html).toContain(`/developers/apps/${appId}`);
   });
 
+  it("shows the first call with the app's sandbox client id, and where to go next", async () => {
+    const { appId, credentials } = await createAppViaPortal(fx.browser);
+    const page = await fx.browser.get(`/developers/apps/${appId}`);
+    expect(page.html).toContain('Make your first call');
+    expect(page.html).toContain(`${fx.issuer}/oauth2/token`);
+    expect(page.html).toContain(`client_id=${credentials.sandbox.clientId}`);
+    expect(page.html).toContain('href="/docs"');
+    expect(page.html).toContain('href="/postman.json"');
+    // The curl the page shows works as written, with the secret filled in.
+    const token = await tokenFor(credentials.sandbox);
+    expect(token.status).toBe(200);
+  });
+
   it('rotation with no grace period kills the old secret at once', async () => {
     const { appId, credentials } = await createAppViaPortal(fx.browser);
     const page = await fx.browser.get(`/developers/apps/${appId}`);

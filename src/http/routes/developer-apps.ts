@@ -106,6 +106,7 @@ export function developerAppRoutes(app: FastifyInstance, ctx: CoreContext): void
           secrets: created.secrets,
           notice: 'Application created.',
           now: ctx.clock.now(),
+          issuer: ctx.config.issuer,
         }),
       );
     } catch (error) {
@@ -119,7 +120,11 @@ export function developerAppRoutes(app: FastifyInstance, ctx: CoreContext): void
     if (signedIn === undefined) return reply;
     return orNotFound(reply, async () => {
       const found = await getApp(ctx, signedIn.user, appIdOf(request));
-      return sendHtml(reply, 200, appPage({ nav: signedIn.nav, app: found, now: ctx.clock.now() }));
+      return sendHtml(
+        reply,
+        200,
+        appPage({ nav: signedIn.nav, app: found, now: ctx.clock.now(), issuer: ctx.config.issuer }),
+      );
     });
   });
 
@@ -167,13 +172,21 @@ export function developerAppRoutes(app: FastifyInstance, ctx: CoreContext): void
       const current = await getApp(ctx, signedIn.user, appId);
       if (!isEnvironment(environment) || !isGracePeriod(grace)) {
         const notice = 'Choose an environment and a grace period from the lists.';
-        return sendHtml(reply, 400, appPage({ nav: signedIn.nav, app: current, notice, now: ctx.clock.now() }));
+        return sendHtml(
+          reply,
+          400,
+          appPage({ nav: signedIn.nav, app: current, notice, now: ctx.clock.now(), issuer: ctx.config.issuer }),
+        );
       }
       const secret = await rotateAppSecret(ctx, signedIn.user, appId, environment, grace);
       const rotated = await getApp(ctx, signedIn.user, appId);
       const notice = `New ${environment} secret issued.`;
       const secrets = { [environment]: secret };
-      return sendHtml(reply, 200, appPage({ nav: signedIn.nav, app: rotated, secrets, notice, now: ctx.clock.now() }));
+      return sendHtml(
+        reply,
+        200,
+        appPage({ nav: signedIn.nav, app: rotated, secrets, notice, now: ctx.clock.now(), issuer: ctx.config.issuer }),
+      );
     });
   });
 
