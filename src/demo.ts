@@ -4,6 +4,7 @@ import { ENVIRONMENTS } from './core/ports.js';
 import { demoContacts } from './core/resources/demo-contacts.js';
 import { demoNews } from './core/resources/demo-news.js';
 import { createUser } from './core/users.js';
+import { checkRedirectUri } from './core/validation.js';
 
 export const DEMO_USERNAME = 'demo';
 export const DEMO_APP_NAME = 'Demo app';
@@ -17,7 +18,18 @@ export const DEMO_REDIRECT_URIS = [
   'https://your-app.example.com/callback',
   'http://localhost:3000/callback',
   'https://oauth.pstmn.io/v1/callback',
+  // `flexgate login` (a loopback listener on any port, RFC 8252 §7.3).
+  'http://127.0.0.1/callback',
 ];
+
+/**
+ * The demo app's redirect URIs on this server: the static ones, and the /docs page's OAuth callback when the
+ * issuer is one a redirect URI may use (https, or http on a loopback host).
+ */
+export function demoRedirectUris(issuer: string): string[] {
+  const docsCallback = `${issuer}/docs/oauth2-redirect.html`;
+  return checkRedirectUri(docsCallback) === undefined ? [...DEMO_REDIRECT_URIS, docsCallback] : [...DEMO_REDIRECT_URIS];
+}
 
 export type DemoSeed =
   | { created: true; username: string; password: string; clientId: string; clientSecret: string }
@@ -34,7 +46,7 @@ export async function seedDemoData(ctx: CoreContext): Promise<DemoSeed> {
   const user = await createUser(ctx, { username: DEMO_USERNAME, password });
   const { client, secret } = await createClient(ctx, {
     name: DEMO_APP_NAME,
-    redirectUris: DEMO_REDIRECT_URIS,
+    redirectUris: demoRedirectUris(ctx.config.issuer),
     grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
     environment: 'sandbox',
   });
