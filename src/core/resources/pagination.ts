@@ -1,4 +1,4 @@
-import type { PagePosition } from './ports.js';
+import type { PagePosition, PageRequest } from './ports.js';
 
 /**
  * Opaque list cursors. A cursor is the position of the last row of a page (its sort time and id), encoded
@@ -38,9 +38,16 @@ export interface Page<T> {
 }
 
 /**
- * Cuts a page out of rows fetched with `limit + 1` (the extra row only says that there is a next page).
+ * One page of a keyset-ordered list: asks `fetch` for `limit + 1` rows after `after` (the extra row only says
+ * that there is a next page) and returns at most `limit` of them with the next page's cursor.
  */
-export function toPage<T>(rows: readonly T[], limit: number, positionOf: (row: T) => PagePosition): Page<T> {
+export async function fetchPage<T>(
+  fetch: (page: PageRequest) => Promise<T[]>,
+  limit: number,
+  after: PagePosition | undefined,
+  positionOf: (row: T) => PagePosition,
+): Promise<Page<T>> {
+  const rows = await fetch({ limit: limit + 1, after });
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return {

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { Page } from '../../core/resources/pagination.js';
 
 /**
  * The `next` link of a list: this request's path and query with `cursor` replaced, or null on the last page.
@@ -12,3 +13,9 @@ export function nextPageLink(request: FastifyRequest, cursor: string | undefined
 }
 
 export const isoTime = (epochMs: number) => new Date(epochMs).toISOString();
+
+/** The body of a list response: the page's items as JSON, and the link to the next page. */
+export const pageBody = <T, J>(request: FastifyRequest, page: Page<T>, toJson: (item: T) => J) => ({
+  data: page.items.map(toJson),
+  next: nextPageLink(request, page.nextCursor),
+});

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isLanguageCode } from '../../core/resources/languages.js';
+import { decodeCursor } from '../../core/resources/pagination.js';
 
 /**
  * Schema pieces shared by the API routes. Messages follow the seed's validation sample
@@ -50,14 +51,23 @@ export const pageLimit = z
   .regex(/^(100|[1-9][0-9]?)$/, { error: (issue) => `Value ${String(issue.input)} is invalid: use 1 to 100.` })
   .transform(Number)
   .optional()
+  .transform((limit) => limit ?? 20)
   .meta({ type: 'integer', minimum: 1, maximum: 100, default: 20 });
 
-/** The opaque `cursor` of a list, as found in the previous page's `next` link. */
+/** The opaque `cursor` of a list, as found in the previous page's `next` link; decoded to a position. */
 export const pageCursor = z
   .string()
   .max(512, { error: 'Value is not a cursor of this list.' })
+  .transform((cursor, context) => {
+    const position = decodeCursor(cursor);
+    if (position === undefined) context.addIssue({ code: 'custom', message: 'Value is not a cursor of this list.' });
+    return position ?? z.NEVER;
+  })
   .optional()
   .meta({ description: "Opaque: copy it from the previous page's `next` link" });
+
+/** The query of a paginated list. */
+export const pageQuery = { limit: pageLimit, cursor: pageCursor };
 
 export const timestamp = z.iso.datetime().meta({ example: '2026-11-30T12:00:00.000Z' });
 

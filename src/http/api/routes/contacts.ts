@@ -1,20 +1,11 @@
 import { z } from 'zod';
 import { changeContact, newContact, newContactId } from '../../../core/resources/contacts.js';
-import { decodeCursor, toPage } from '../../../core/resources/pagination.js';
+import { fetchPage } from '../../../core/resources/pagination.js';
 import type { ContactRecord, PagePosition } from '../../../core/resources/ports.js';
-import { notFound, ValidationError } from '../errors.js';
-import { isoTime, nextPageLink } from '../links.js';
+import { notFound } from '../errors.js';
+import { isoTime, pageBody } from '../links.js';
 import { type AnyApiRoute, API_BASE, defineRoute } from '../route.js';
-import {
-  e164Phone,
-  emailAddress,
-  languageCode,
-  listOf,
-  pageCursor,
-  pageLimit,
-  resourceId,
-  timestamp,
-} from '../schemas.js';
+import { e164Phone, emailAddress, languageCode, listOf, pageQuery, resourceId, timestamp } from '../schemas.js';
 
 const name = z
   .string({ error: 'Should be a string.' })
@@ -66,7 +57,7 @@ const contact = z
   .meta({ id: 'Contact' });
 
 const contactPath = z.strictObject({ id: resourceId('ct') });
-const listQuery = z.strictObject({ limit: pageLimit, cursor: pageCursor });
+const listQuery = z.strictObject(pageQuery);
 
 function toJson(record: ContactRecord): z.input<typeof contact> {
   // Most contacts were never changed: format the time once (lists format 40 times a page otherwise).
@@ -87,16 +78,6 @@ const location = (id: string) => `${API_BASE}/contacts/${id}`;
 const position = (record: ContactRecord): PagePosition => ({ at: record.createdAt, id: record.id });
 const missing = (id: string) => notFound(`Contact ${id} does not exist`);
 
-/** Reads the `cursor` query parameter: a cursor this API made, or a validation error. */
-export function pageAfter(cursor: string | undefined): PagePosition | undefined {
-  if (cursor === undefined) return undefined;
-  const after = decodeCursor(cursor);
-  if (after === undefined) throw ValidationError.field('cursor', 'Value is not a cursor of this list.');
-  return after;
-}
-
-const DEFAULT_LIMIT = 20;
-
 export const contactRoutes: AnyApiRoute[] = [
   defineRoute({
     method: 'GET',
@@ -110,10 +91,8 @@ export const contactRoutes: AnyApiRoute[] = [
     success: { status: 200, description: 'A page of contacts', schema: listOf(contact) },
     errors: [],
     async handler({ query, scope, repos, request }) {
-      const limit = query.limit ?? DEFAULT_LIMIT;
-      const rows = await repos.contacts.list(scope, { limit: limit + 1, after: pageAfter(query.cursor) });
-      const page = toPage(rows, limit, position);
-      return { status: 200, body: { data: page.items.map(toJson), next: nextPageLink(request, page.nextCursor) } };
+      const page = await fetchPage((range) => repos.contacts.list(scope, range), query.limit, query.cursor, position);
+      return { status: 200, body: pageBody(request, page, toJson) };
     },
   }),
   defineRoute({

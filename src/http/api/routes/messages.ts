@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { newMessage, newMessageId } from '../../../core/resources/messages.js';
-import { toPage } from '../../../core/resources/pagination.js';
+import { fetchPage } from '../../../core/resources/pagination.js';
 import { MESSAGE_CHANNELS, MESSAGE_STATUSES, type MessageRecord } from '../../../core/resources/ports.js';
 import { notFound, ValidationError } from '../errors.js';
-import { isoTime, nextPageLink } from '../links.js';
+import { isoTime, pageBody } from '../links.js';
 import { type AnyApiRoute, API_BASE, defineRoute } from '../route.js';
-import { listOf, pageCursor, pageLimit, resourceId, timestamp } from '../schemas.js';
-import { pageAfter } from './contacts.js';
+import { listOf, pageQuery, resourceId, timestamp } from '../schemas.js';
 
 const channel = z.enum(MESSAGE_CHANNELS, { error: `Should be one of: ${MESSAGE_CHANNELS.join(', ')}.` });
 const status = z.enum(MESSAGE_STATUSES);
@@ -47,8 +46,6 @@ const toJson = (record: MessageRecord): z.input<typeof message> => ({
   events: record.events.map((event) => ({ status: event.status, at: isoTime(event.at), detail: event.detail })),
 });
 
-const DEFAULT_LIMIT = 20;
-
 export const messageRoutes: AnyApiRoute[] = [
   defineRoute({
     method: 'GET',
@@ -58,14 +55,13 @@ export const messageRoutes: AnyApiRoute[] = [
     description: 'Oldest first, each with its status history.',
     tag: 'Messages',
     scopes: ['read:messages'],
-    query: z.strictObject({ limit: pageLimit, cursor: pageCursor }),
+    query: z.strictObject(pageQuery),
     success: { status: 200, description: 'A page of messages', schema: listOf(message) },
     errors: [],
     async handler({ query, scope, repos, request }) {
-      const limit = query.limit ?? DEFAULT_LIMIT;
-      const rows = await repos.messages.list(scope, { limit: limit + 1, after: pageAfter(query.cursor) });
-      const page = toPage(rows, limit, (row) => ({ at: row.createdAt, id: row.id }));
-      return { status: 200, body: { data: page.items.map(toJson), next: nextPageLink(request, page.nextCursor) } };
+      const position = (row: MessageRecord) => ({ at: row.createdAt, id: row.id });
+      const page = await fetchPage((range) => repos.messages.list(scope, range), query.limit, query.cursor, position);
+      return { status: 200, body: pageBody(request, page, toJson) };
     },
   }),
   defineRoute({

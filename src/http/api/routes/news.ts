@@ -1,12 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { InvalidCursorError, listNews } from '../../../core/resources/news.js';
-import { decodeCursor, type Page } from '../../../core/resources/pagination.js';
+import { fetchPage } from '../../../core/resources/pagination.js';
 import type { NewsFilter, NewsRecord, ResourceRepositories } from '../../../core/resources/ports.js';
-import { ApiError, ValidationError } from '../errors.js';
-import { isoTime, nextPageLink } from '../links.js';
+import { ApiError } from '../errors.js';
+import { isoTime, pageBody } from '../links.js';
 import { type AnyApiRoute, defineRoute } from '../route.js';
-import { dateTime, languageCode, listOf, pageCursor, pageLimit } from '../schemas.js';
+import { dateTime, languageCode, listOf, pageQuery } from '../schemas.js';
 
 /**
  * News: public items of the token's environment (GET /news) and the items addressed to one customer
@@ -14,17 +13,11 @@ import { dateTime, languageCode, listOf, pageCursor, pageLimit } from '../schema
  */
 
 const TAG = 'News';
-const DEFAULT_LIMIT = 20;
-const CURSOR_MESSAGE = 'Value is not a cursor of this list.';
 
 const newsQuery = z.strictObject({
   lang: languageCode.optional().meta({ description: 'Only news in this ISO 639-1 language' }),
   since: dateTime.optional().meta({ description: 'Only news published at or after this RFC 3339 instant' }),
-  limit: pageLimit,
-  // Checked here as well as in core, so a bad cursor is reported together with the other fields.
-  cursor: pageCursor.refine((cursor) => cursor === undefined || decodeCursor(cursor) !== undefined, {
-    error: CURSOR_MESSAGE,
-  }),
+  ...pageQuery,
 });
 
 type NewsQuery = z.output<typeof newsQuery>;
@@ -51,20 +44,16 @@ const toJson = (item: NewsRecord): z.input<typeof newsItem> => ({
   customer_id: item.customerId,
 });
 
+/** One page of the news matching `filter`, newest first. */
 async function newsPage(
   repos: Pick<ResourceRepositories, 'news'>,
   request: FastifyRequest,
   filter: NewsFilter,
   query: NewsQuery,
 ): Promise<z.input<typeof newsList>> {
-  let page: Page<NewsRecord>;
-  try {
-    page = await listNews(repos, filter, query.limit ?? DEFAULT_LIMIT, query.cursor);
-  } catch (error) {
-    if (error instanceof InvalidCursorError) throw ValidationError.field('cursor', CURSOR_MESSAGE);
-    throw error;
-  }
-  return { data: page.items.map(toJson), next: nextPageLink(request, page.nextCursor) };
+  const position = (item: NewsRecord) => ({ at: item.publishedAt, id: item.id });
+  const page = await fetchPage((range) => repos.news.list(filter, range), query.limit, query.cursor, position);
+  return pageBody(request, page, toJson);
 }
 
 const since = (query: NewsQuery): number | undefined =>
