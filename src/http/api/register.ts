@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { CoreContext } from '../../core/context.js';
 import { OAuthError } from '../../core/errors.js';
 import { type Repositories, UniqueViolationError } from '../../core/ports.js';
@@ -12,7 +12,7 @@ import { authenticateBearer, checkScopes } from '../bearer.js';
 import { sendOAuthError } from '../errors.js';
 import { NulCharacterError } from '../nul.js';
 import { isJsonAcceptable, isJsonContentType } from './content-negotiation.js';
-import { ApiError, emptyFieldErrors, type FieldErrors, ValidationError } from './errors.js';
+import { ApiError, emptyFieldErrors, ValidationError } from './errors.js';
 import { type AnyApiRoute, API_BASE, type ApiResult } from './route.js';
 import { zodIssuesToFields } from './validation.js';
 
@@ -255,6 +255,9 @@ interface ValidInput {
   body: unknown;
 }
 
+/** A route without query parameters takes none: an unknown parameter is a validation error, not ignored. */
+const NO_QUERY = z.strictObject({});
+
 /** Validates path, query and body together, so one 400 lists every offending field. */
 function validateInput(route: AnyApiRoute, request: FastifyRequest): ValidInput {
   const fields = emptyFieldErrors();
@@ -262,31 +265,16 @@ function validateInput(route: AnyApiRoute, request: FastifyRequest): ValidInput 
     if (schema === undefined) return undefined;
     const result = schema.safeParse(value, { reportInput: true });
     if (result.success) return result.data;
-    Object.assign(fields, mergeFields(fields, zodIssuesToFields(result.error.issues, location)));
+    for (const [field, messages] of Object.entries(zodIssuesToFields(result.error.issues, location))) {
+      fields[field] = [...(fields[field] ?? []), ...messages];
+    }
     return undefined;
   };
   const params = parse(route.params, request.params ?? {}, 'path');
-  const query = parse(route.query, request.query ?? {}, 'query');
-  const body = route.body === undefined ? undefined : parse(route.body, request.body, 'body');
-  if (route.query === undefined && hasQuery(request.query)) {
-    Object.assign(fields, mergeFields(fields, unknownQueryFields(request.query)));
-  }
+  const query = parse(route.query ?? NO_QUERY, request.query ?? {}, 'query');
+  const body = parse(route.body, request.body, 'body');
   if (Object.keys(fields).length > 0) throw new ValidationError(fields);
   return { params, query, body };
-}
-
-const hasQuery = (query: unknown) => query !== null && typeof query === 'object' && Object.keys(query).length > 0;
-
-function unknownQueryFields(query: unknown): FieldErrors {
-  const fields = emptyFieldErrors();
-  for (const name of Object.keys(query as object)) fields[name] = ['Is not a known query parameter.'];
-  return fields;
-}
-
-function mergeFields(into: FieldErrors, more: FieldErrors): FieldErrors {
-  const merged = Object.assign(emptyFieldErrors(), into);
-  for (const [field, messages] of Object.entries(more)) merged[field] = [...(merged[field] ?? []), ...messages];
-  return merged;
 }
 
 function readIdempotencyKey(request: FastifyRequest): string | undefined {
