@@ -44,6 +44,8 @@ export interface OAuthErrorOptions {
   basicAuthAttempted?: boolean;
   /** For insufficient_scope: the scope the resource needs (RFC 6750 §3). */
   scope?: string;
+  /** The exact `WWW-Authenticate` challenge to send, where the default one for the code does not fit. */
+  challenge?: string;
 }
 
 export class OAuthError extends Error {
@@ -53,6 +55,7 @@ export class OAuthError extends Error {
   readonly redirectable: boolean;
   readonly basicAuthAttempted: boolean;
   readonly scope: string | undefined;
+  readonly challenge: string | undefined;
 
   constructor(
     readonly error: OAuthErrorCode,
@@ -65,6 +68,7 @@ export class OAuthError extends Error {
     this.redirectable = options.redirectable ?? false;
     this.basicAuthAttempted = options.basicAuthAttempted ?? false;
     this.scope = options.scope;
+    this.challenge = options.challenge;
   }
 
   /** The JSON body of RFC 6749 §5.2. */

@@ -9,7 +9,7 @@ import { STYLESHEET } from '../portal/style.js';
 import { API_ROUTES } from './api/index.js';
 import { registerApiRoutes } from './api/register.js';
 import { handleError, sendOAuthError } from './errors.js';
-import { containsNul, NulCharacterError, nulFields } from './nul.js';
+import { containsNul, NulCharacterError } from './nul.js';
 import { accountRoutes } from './routes/accounts.js';
 import { apiDocsRoutes } from './routes/api-docs.js';
 import { authorizeRoutes } from './routes/authorize.js';
@@ -69,7 +69,7 @@ export async function buildApp(ctx: CoreContext, options: AppOptions): Promise<F
   // refused here, once, before any route or query sees it.
   app.addHook('preValidation', (request, _reply, done) => {
     const hasNul = [request.params, request.query, request.body].some(containsNul);
-    done(hasNul ? new NulCharacterError(nulFields(request)) : undefined);
+    done(hasNul ? new NulCharacterError() : undefined);
   });
   app.setNotFoundHandler((request, reply) =>
     sendOAuthError(

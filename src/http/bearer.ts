@@ -1,41 +1,35 @@
-import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { CoreContext } from '../core/context.js';
 import { OAuthError } from '../core/errors.js';
 import type { Environment } from '../core/ports.js';
 import { isSubset } from '../core/scopes.js';
 import type { AccessTokenClaims } from '../core/tokens/access-token.js';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Set by the bearer guard on protected routes. */
-    token?: AccessTokenClaims;
-  }
-}
-
 // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 
+/** Verifies a request's bearer token; see `bearerAuthenticator`. */
+export type BearerAuthenticator = (request: FastifyRequest) => AccessTokenClaims | Promise<AccessTokenClaims>;
+
 /**
- * The verified claims of the request's bearer token (RFC 6750), checked against the environment's host.
- * Returns synchronously when the token was verified before (the common case on a busy API); throws or
- * rejects with the RFC 6750 error otherwise, having set the matching WWW-Authenticate challenge.
+ * Verifies the request's bearer token (RFC 6750), checked against the environment's host. Returns
+ * synchronously when the token was verified before (the common case on a busy API); throws or rejects with
+ * the RFC 6750 error otherwise, which carries its WWW-Authenticate challenge.
  */
-export function authenticateBearer(
-  ctx: CoreContext,
-  request: FastifyRequest,
-  reply: FastifyReply,
-): AccessTokenClaims | Promise<AccessTokenClaims> {
+export function bearerAuthenticator(ctx: CoreContext): BearerAuthenticator {
   const hosts = Object.entries(ctx.config.environmentHosts) as [Environment, string][];
-  const token = bearerToken(request, reply);
-  const cached = ctx.accessTokens.verifyCached(token);
-  if (cached !== undefined) {
-    checkEnvironmentHost(hosts, request, cached.environment);
-    return cached;
-  }
-  return ctx.accessTokens.verify(token).then((claims) => {
-    checkEnvironmentHost(hosts, request, claims.environment);
-    return claims;
-  });
+  return (request) => {
+    const token = bearerToken(request);
+    const cached = ctx.accessTokens.verifyCached(token);
+    if (cached !== undefined) {
+      checkEnvironmentHost(hosts, request, cached.environment);
+      return cached;
+    }
+    return ctx.accessTokens.verify(token).then((claims) => {
+      checkEnvironmentHost(hosts, request, claims.environment);
+      return claims;
+    });
+  };
 }
 
 /** RFC 6750 §3.1: a token without every scope in `requiredScopes` gets 403 insufficient_scope. */
@@ -45,48 +39,23 @@ export function checkScopes(claims: AccessTokenClaims, requiredScopes: readonly 
   throw new OAuthError('insufficient_scope', `This endpoint needs the scope: ${scope}`, { scope });
 }
 
-/**
- * A preHandler that admits a request only with a valid bearer access token carrying every scope in
- * `requiredScopes` (RFC 6750 §3.1: 401 invalid_token, 403 insufficient_scope).
- */
-export function requireBearer(ctx: CoreContext, requiredScopes: readonly string[] = []): preHandlerHookHandler {
-  const admit = (request: FastifyRequest, claims: AccessTokenClaims) => {
-    checkScopes(claims, requiredScopes);
-    request.token = claims;
-  };
-  // Callback style, so that a token verified before costs no promise: this runs on every API request.
-  return (request, reply, done) => {
-    try {
-      const claims = authenticateBearer(ctx, request, reply);
-      if (!(claims instanceof Promise)) {
-        admit(request, claims);
-        done();
-        return;
-      }
-      claims.then((verified) => admit(request, verified)).then(() => done(), done);
-    } catch (error) {
-      done(error as Error);
-    }
-  };
-}
-
 /** The access token of an `Authorization: Bearer` header (RFC 6750 §2.1); throws the matching error. */
-function bearerToken(request: FastifyRequest, reply: FastifyReply): string {
+function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization;
   const match = header === undefined ? null : BEARER.exec(header);
   if (match !== null) return match[1] ?? '';
   if (header !== undefined && /^Bearer(\s|$)/i.test(header)) {
     // RFC 6750 §3.1: a malformed request is 400 invalid_request.
-    void reply.header('www-authenticate', 'Bearer realm="flexgate", error="invalid_request"');
     throw new OAuthError('invalid_request', 'The Authorization header must be "Bearer <access_token>"', {
       status: 400,
+      challenge: 'Bearer realm="flexgate", error="invalid_request"',
     });
   }
   // RFC 6750 §3.1: a request without credentials gets a bare challenge, without an error code.
-  void reply.header('www-authenticate', 'Bearer realm="flexgate"');
   throw new OAuthError('invalid_token', 'This endpoint needs a bearer token: Authorization: Bearer <access_token>', {
     status: 401,
     detail: header === undefined ? 'no authorization header' : 'not a bearer authorization header',
+    challenge: 'Bearer realm="flexgate"',
   });
 }
 

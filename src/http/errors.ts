@@ -19,8 +19,7 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
 
 export function sendOAuthError(reply: FastifyReply, error: OAuthError, requestId: string): void {
   const challenge = wwwAuthenticate(error);
-  // A route may already have set a more specific challenge (e.g. the bare one for a missing token).
-  if (challenge !== undefined && !reply.hasHeader('www-authenticate')) void reply.header('www-authenticate', challenge);
+  if (challenge !== undefined) void reply.header('www-authenticate', challenge);
   const body = error.status >= 500 ? { ...error.toJSON(), request_id: requestId } : error.toJSON();
   void reply.status(error.status).type('application/json; charset=utf-8').send(body);
 }
@@ -49,6 +48,7 @@ function clientErrorDescription(error: Partial<FastifyError>): string {
 }
 
 function wwwAuthenticate(error: OAuthError): string | undefined {
+  if (error.challenge !== undefined) return error.challenge;
   if (error.error === 'invalid_client' && error.basicAuthAttempted) return 'Basic realm="flexgate", charset="UTF-8"';
   if (error.error === 'invalid_token' || error.error === 'insufficient_scope') {
     const scope = error.scope === undefined ? '' : `, scope="${error.scope}"`;

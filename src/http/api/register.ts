@@ -8,18 +8,20 @@ import type { RateLimitDecision, RateLimiter } from '../../core/rate-limit.js';
 import { OwnerResolver } from '../../core/resources/owner.js';
 import type { DataScope, IdempotencyRecord, IdempotencyScope } from '../../core/resources/ports.js';
 import type { AccessTokenClaims } from '../../core/tokens/access-token.js';
-import { authenticateBearer, checkScopes } from '../bearer.js';
+import { bearerAuthenticator, checkScopes } from '../bearer.js';
 import { sendOAuthError } from '../errors.js';
 import { NulCharacterError } from '../nul.js';
 import { isJsonAcceptable, isJsonContentType } from './content-negotiation.js';
 import { ApiError, emptyFieldErrors, ValidationError } from './errors.js';
 import { type AnyApiRoute, API_BASE, type ApiResult } from './route.js';
-import { zodIssuesToFields } from './validation.js';
+import { nulFields, zodIssuesToFields } from './validation.js';
+
+/** The API's authentication outcome, decided once per request before rate limiting; a failure is kept for the route. */
+type ApiAuth = { claims: AccessTokenClaims } | { error: unknown };
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The API's authentication outcome, decided once per request before rate limiting. */
-    apiAuth?: { claims: AccessTokenClaims } | { error: unknown };
+    apiAuth?: ApiAuth;
   }
 }
 
@@ -45,14 +47,14 @@ export async function registerApiRoutes(
   options: ApiOptions,
 ): Promise<void> {
   const owners = new OwnerResolver(ctx);
+  const authenticate = bearerAuthenticator(ctx);
   await app.register(
     async (api) => {
       api.setErrorHandler(handleApiError);
       const knownPaths = pathMatchers(routes);
       api.setNotFoundHandler((request, reply) => {
         const path = request.url.split('?')[0] ?? '';
-        // Every method Fastify routes has a route (or a 405 one) on each API path; a method it does not route
-        // (TRACE, PROPFIND …) lands here: on a known path that is still a 405, not a missing resource.
+        // A method a known API path lacks lands here (whether Fastify routes it or not): a 405, not a 404.
         const allow = knownPaths.find((known) => known.pattern.test(path))?.allow;
         if (allow !== undefined) methodNotAllowed(request, reply, allow);
         throw new ApiError(404, 'not_found', `No API route for ${request.method} ${path}`);
@@ -61,9 +63,9 @@ export async function registerApiRoutes(
       api.addHook('onRequest', (request, reply, done) => {
         // Quoted in every 500 and in the log line: lets a support request find what happened.
         void reply.header('x-request-id', request.id);
-        const admit = (auth: NonNullable<FastifyRequest['apiAuth']>) => {
+        const admit = (auth: ApiAuth) => {
           request.apiAuth = auth;
-          const decision = limitRequest(options.rateLimiter, request, reply);
+          const decision = limitRequest(options.rateLimiter, auth, request, reply);
           if (decision instanceof Promise) {
             decision.then(() => checkNegotiation(request)).then(() => done(), done);
             return;
@@ -71,31 +73,32 @@ export async function registerApiRoutes(
           checkNegotiation(request);
           done();
         };
-        let claims: ReturnType<typeof authenticateBearer>;
+        let auth: ApiAuth;
         try {
-          claims = authenticateBearer(ctx, request, reply);
+          const claims = authenticate(request);
+          if (claims instanceof Promise) {
+            claims
+              .then(
+                (verified): ApiAuth => ({ claims: verified }),
+                (error: unknown): ApiAuth => ({ error }),
+              )
+              .then(admit)
+              .catch(done);
+            return;
+          }
+          auth = { claims };
         } catch (error) {
-          claims = Promise.reject(error);
-        }
-        if (claims instanceof Promise) {
-          claims
-            .then(
-              (verified) => ({ claims: verified }),
-              (error: unknown) => ({ error }),
-            )
-            .then(admit)
-            .catch(done);
-          return;
+          auth = { error };
         }
         try {
-          admit({ claims });
+          admit(auth);
         } catch (refusal) {
           done(refusal as Error);
         }
       });
       for (const [path, pathRoutes] of groupByPath(routes)) {
         for (const route of pathRoutes) registerRoute(api, ctx, owners, route);
-        registerMethodNotAllowed(api, path, pathRoutes);
+        registerOptions(api, path, pathRoutes);
       }
     },
     { prefix: API_BASE },
@@ -160,23 +163,16 @@ function methodNotAllowed(request: FastifyRequest, reply: FastifyReply, allow: s
   throw new ApiError(405, 'method_not_allowed', `${request.method} is not allowed here; allowed: ${allow}`);
 }
 
-/** 405 with `Allow` for the methods a path does not have; OPTIONS answers with `Allow` alone. */
-function registerMethodNotAllowed(api: FastifyInstance, path: string, pathRoutes: readonly AnyApiRoute[]): void {
-  const allowed = allowedMethods(pathRoutes);
-  const allow = [...allowed].join(', ');
-  const others = (['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const).filter((m) => !allowed.has(m));
+/**
+ * OPTIONS answers with `Allow` alone. Every other method a path lacks, whether Fastify routes it (DELETE on a
+ * list) or not (TRACE, PROPFIND), reaches the not-found handler, which answers 405 with the same `Allow`.
+ */
+function registerOptions(api: FastifyInstance, path: string, pathRoutes: readonly AnyApiRoute[]): void {
+  const allow = [...allowedMethods(pathRoutes)].join(', ');
   api.route({
     method: 'OPTIONS',
     url: fastifyPath(path),
-    // OPTIONS needs no token: the challenge a failed authentication attempt set does not apply (RFC 6750 §3).
-    handler: async (_request, reply) =>
-      reply.removeHeader('www-authenticate').header('allow', allow).status(204).send(),
-  });
-  if (others.length === 0) return;
-  api.route({
-    method: others,
-    url: fastifyPath(path),
-    handler: async (request, reply) => methodNotAllowed(request, reply, allow),
+    handler: async (_request, reply) => reply.header('allow', allow).status(204).send(),
   });
 }
 
@@ -185,9 +181,14 @@ function registerMethodNotAllowed(api: FastifyInstance, path: string, pathRoutes
  * that every response carries the rate-limit headers and a flood of bad tokens is limited too. Throws (or
  * rejects) with 429 when the budget is spent; synchronous for an in-process limiter.
  */
-function limitRequest(limiter: RateLimiter, request: FastifyRequest, reply: FastifyReply): void | Promise<void> {
-  if (limiter.policy.limit === 0 || request.apiAuth === undefined) return;
-  const key = rateLimitKey(request.apiAuth, request.ip);
+function limitRequest(
+  limiter: RateLimiter,
+  auth: ApiAuth,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void | Promise<void> {
+  if (limiter.policy.limit === 0) return;
+  const key = rateLimitKey(auth, request.ip);
   const apply = (decision: RateLimitDecision) => {
     setRateLimitHeaders(reply, decision, limiter.policy.windowSeconds);
     if (decision.allowed) return;
@@ -207,7 +208,7 @@ function limitRequest(limiter: RateLimiter, request: FastifyRequest, reply: Fast
  * within the client (one busy user of a popular app must not exhaust every other user's budget); a request
  * without a valid token its address's.
  */
-function rateLimitKey(auth: NonNullable<FastifyRequest['apiAuth']>, ip: string): string {
+function rateLimitKey(auth: ApiAuth, ip: string): string {
   if (!('claims' in auth)) return `ip:${ip}`;
   const { clientId, userId } = auth.claims;
   return userId === null ? `client:${clientId}` : `client:${clientId}:user:${userId}`;
@@ -375,45 +376,35 @@ function sendResult(reply: FastifyReply, result: ApiResult<unknown>): FastifyRep
 
 /** The API's one error shape; nothing internal leaves the server (500s carry only the request id). */
 function handleApiError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const requestId = request.id;
-  // The authentication hook sets the RFC 6750 challenge when a token is missing or bad, before it is known
-  // whether the route needs one: only the bearer errors themselves (401, 403, and 400 for a malformed
-  // Authorization header) carry it, not a 404, 405, 406, 429 or validation error that answered instead.
-  if (!(error instanceof OAuthError)) void reply.removeHeader('www-authenticate');
-  if (error instanceof NulCharacterError) {
-    // The global NUL refusal (app.ts preValidation) in the API's validation shape, naming the fields.
-    void reply.removeHeader('www-authenticate');
-    void reply.status(400).type('application/json; charset=utf-8').send(JSON.stringify(error.fields));
-    return;
-  }
-  if (error instanceof ValidationError) {
-    void reply.status(400).type('application/json; charset=utf-8').send(JSON.stringify(error.fields));
-    return;
-  }
-  if (error instanceof OAuthError) {
-    sendOAuthError(reply, error, requestId);
-    return;
-  }
-  const apiError = toApiError(error);
-  if (apiError === undefined) {
+  const answer = toApiAnswer(error, request);
+  if (answer instanceof OAuthError) {
+    sendOAuthError(reply, answer, request.id);
+  } else if (answer instanceof ValidationError) {
+    void reply.status(400).type('application/json; charset=utf-8').send(JSON.stringify(answer.fields));
+  } else if (answer === undefined) {
     request.log.error({ err: error }, 'unhandled API error');
-    void reply.status(500).type('application/json; charset=utf-8').send({
-      error: 'server_error',
-      error_description: 'The server hit an unexpected error; quote the request_id when reporting it',
-      request_id: requestId,
-    });
-    return;
+    const unexpected = new ApiError(
+      500,
+      'server_error',
+      'The server hit an unexpected error; quote the request_id when reporting it',
+    );
+    void reply
+      .status(500)
+      .type('application/json; charset=utf-8')
+      .send({ ...unexpected.toJSON(), request_id: request.id });
+  } else {
+    void reply.status(answer.status).type('application/json; charset=utf-8').send(answer.toJSON());
   }
-  if (apiError instanceof ValidationError) {
-    void reply.status(400).type('application/json; charset=utf-8').send(JSON.stringify(apiError.fields));
-    return;
-  }
-  void reply.status(apiError.status).type('application/json; charset=utf-8').send(apiError.toJSON());
 }
 
-/** Fastify's own client errors (bad JSON, body too large, unknown media type) in the API's shape. */
-function toApiError(error: unknown): ApiError | ValidationError | undefined {
-  if (error instanceof ApiError) return error;
+/**
+ * What to answer for an error: our own errors as they are (the global NUL refusal as the field map, naming the
+ * fields), Fastify's client errors (bad JSON, body too large, unknown media type) in the API's shape, and
+ * undefined for anything unexpected.
+ */
+function toApiAnswer(error: unknown, request: FastifyRequest): OAuthError | ApiError | ValidationError | undefined {
+  if (error instanceof NulCharacterError) return new ValidationError(nulFields(request));
+  if (error instanceof OAuthError || error instanceof ApiError || error instanceof ValidationError) return error;
   const fastifyError = error as Partial<FastifyError>;
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
@@ -428,9 +419,6 @@ function toApiError(error: unknown): ApiError | ValidationError | undefined {
       return ValidationError.field('body', 'The Content-Length does not match the body.');
     default:
       break;
-  }
-  if (fastifyError.statusCode === 400 && error instanceof SyntaxError) {
-    return ValidationError.field('body', 'Is not valid JSON.');
   }
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return ValidationError.field('request', fastifyError.message ?? 'The request is malformed.');

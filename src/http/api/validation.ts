@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { emptyFieldErrors, type FieldErrors } from './errors.js';
 
@@ -51,3 +52,40 @@ function messageOf(issue: z.core.$ZodIssue, location: string): string {
 }
 
 const article = (expected: string) => (/^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`);
+
+const NUL_MESSAGE = 'Must not contain NUL characters.';
+
+/**
+ * The fields of the path, query and body that hold a NUL character (in a name or a value), named as
+ * validation errors name them. Iterative: a deeply nested body must not overflow the stack. Only called for a request the
+ * global check (http/nul.ts) refused, so the common request pays for the cheap check alone.
+ */
+export function nulFields(request: FastifyRequest): FieldErrors {
+  const fields = emptyFieldErrors();
+  const pending: Array<[string, unknown]> = [];
+  const root = (location: 'path' | 'query' | 'body', value: unknown) => {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [key, item] of Object.entries(value)) pending.push([key, item]);
+    } else {
+      pending.push([location, value]);
+    }
+  };
+  root('path', request.params);
+  root('query', request.query);
+  root('body', request.body);
+  while (pending.length > 0) {
+    const [name, value] = pending.pop() as [string, unknown];
+    if (name.includes('\u0000')) {
+      fields[name.replaceAll('\u0000', '\\u0000')] = [NUL_MESSAGE];
+    } else if (typeof value === 'string') {
+      if (value.includes('\u0000')) fields[name] = [NUL_MESSAGE];
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) => {
+        pending.push([`${name}[${index}]`, item]);
+      });
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) pending.push([`${name}.${key}`, item]);
+    }
+  }
+  return fields;
+}
