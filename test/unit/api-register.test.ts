@@ -58,7 +58,6 @@ describe('an unexpected error in a route', () => {
       scopes: [],
       query: z.strictObject({}),
       success: { status: 200, description: 'never' },
-      errors: [],
       async handler() {
         throw new Error('secret internal detail: password=hunter2 at /srv/db.sqlite');
       },

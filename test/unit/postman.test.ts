@@ -18,7 +18,6 @@ const route = (partial: Partial<AnyApiRoute> & Pick<AnyApiRoute, 'method' | 'pat
     summary: `${partial.method} ${partial.path}`,
     scopes: [],
     success: { status: 200, description: 'OK', schema: contact },
-    errors: [],
     handler: ok,
     ...partial,
   } as AnyApiRoute);

@@ -28,7 +28,6 @@ export type ApiErrorCode =
   | 'not_acceptable'
   | 'unsupported_media_type'
   | 'idempotency_key_reused'
-  | 'conflict'
   | 'payload_too_large'
   | 'rate_limited'
   | 'server_error';

@@ -70,7 +70,6 @@ const ERROR_RESPONSE_NAMES: Record<number, string> = {
   404: 'NotFound',
   405: 'MethodNotAllowed',
   406: 'NotAcceptable',
-  409: 'Conflict',
   413: 'PayloadTooLarge',
   415: 'UnsupportedMediaType',
   422: 'IdempotencyConflict',
@@ -172,34 +171,7 @@ export function buildOpenApiDocument(routes: readonly AnyApiRoute[], options: Op
       },
     },
   };
-  return withoutUnusedComponents(document);
-}
-
-/** Keeps only the responses, headers and parameters some operation refers to (directly or through another). */
-function withoutUnusedComponents(document: OpenApiDocument): OpenApiDocument {
-  const { components } = document;
-  const used = new Set<string>();
-  const collect = (value: unknown) => {
-    for (const match of JSON.stringify(value).matchAll(/"#\/components\/(responses|headers|parameters)\/([^"]+)"/g)) {
-      const key = `${match[1]}/${match[2]}`;
-      if (used.has(key)) continue;
-      used.add(key);
-      const section = components[match[1] as 'responses' | 'headers' | 'parameters'];
-      collect(section[match[2] as string]);
-    }
-  };
-  collect(document.paths);
-  const keep = (section: 'responses' | 'headers' | 'parameters') =>
-    Object.fromEntries(Object.entries(components[section]).filter(([name]) => used.has(`${section}/${name}`)));
-  return {
-    ...document,
-    components: {
-      ...components,
-      responses: keep('responses'),
-      headers: keep('headers'),
-      parameters: keep('parameters'),
-    },
-  };
+  return document;
 }
 
 function operation(route: AnyApiRoute, convert: (schema: z.ZodType) => JsonSchema): OpenApiOperation {
@@ -217,8 +189,9 @@ function operation(route: AnyApiRoute, convert: (schema: z.ZodType) => JsonSchem
     success.content = json(convert(route.success.schema));
   }
 
+  // Which errors a route can answer follows from what it declares: a body (413, 415), an idempotent create
+  // (422), path parameters (404).
   const errors = new Set<number>(COMMON_ERRORS);
-  for (const status of route.errors) errors.add(status);
   if (route.body !== undefined) {
     errors.add(413);
     errors.add(415);
@@ -403,10 +376,6 @@ function errorResponses(): Record<string, unknown> {
     NotAcceptable: errorResponse('The Accept header does not allow application/json.', {
       error: 'not_acceptable',
       error_description: 'This API answers application/json',
-    }),
-    Conflict: errorResponse('The request conflicts with the resource as it is now.', {
-      error: 'conflict',
-      error_description: 'The resource changed meanwhile',
     }),
     PayloadTooLarge: errorResponse('The request body is larger than the server accepts.', {
       error: 'payload_too_large',

@@ -15,9 +15,6 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** Every API path starts with this (the seeds' versioned base). */
 export const API_BASE = '/api/v0.0.1';
 
-/** Error statuses a route may answer beyond the ones every route has (400, 401, 403, 405, 406, 429, 500). */
-export type RouteErrorStatus = 404 | 409 | 415 | 422;
-
 export interface ApiInput<P, Q, B> {
   params: P;
   query: Q;
@@ -65,8 +62,6 @@ export interface ApiRoute<
     /** The response body's schema (absent for 204). */
     schema?: R;
   };
-  /** Route-specific error statuses (404 for a missing resource, 422 for an idempotency-key conflict …). */
-  errors: readonly RouteErrorStatus[];
   /** A create that honours `Idempotency-Key` (201 first, 200 with the same resource on repeat, 422 on conflict). */
   idempotent?: boolean;
   handler(input: ApiInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<ApiResult<z.input<R>>>;

@@ -89,7 +89,6 @@ export const contactRoutes: AnyApiRoute[] = [
     scopes: ['read:contacts'],
     query: listQuery,
     success: { status: 200, description: 'A page of contacts', schema: listOf(contact) },
-    errors: [],
     async handler({ query, scope, repos, request }) {
       const page = await fetchPage((range) => repos.contacts.list(scope, range), query.limit, query.cursor, position);
       return { status: 200, body: pageBody(request, page, toJson) };
@@ -106,7 +105,6 @@ export const contactRoutes: AnyApiRoute[] = [
     scopes: ['write:contacts'],
     body: contactBody,
     success: { status: 201, description: 'The contact was created', schema: contact },
-    errors: [415, 422],
     idempotent: true,
     async handler({ body, scope, repos, ctx }) {
       const record = newContact(scope, body, newContactId(ctx.random), ctx.clock.now());
@@ -123,7 +121,6 @@ export const contactRoutes: AnyApiRoute[] = [
     scopes: ['read:contacts'],
     params: contactPath,
     success: { status: 200, description: 'The contact', schema: contact },
-    errors: [404],
     async handler({ params, scope, repos }) {
       const record = await repos.contacts.find(scope, params.id);
       if (record === undefined) throw missing(params.id);
@@ -141,7 +138,6 @@ export const contactRoutes: AnyApiRoute[] = [
     params: contactPath,
     body: contactBody,
     success: { status: 200, description: 'The contact as stored', schema: contact },
-    errors: [404, 415],
     async handler({ params, body, scope, repos, ctx }) {
       const record = await changeContact(repos.contacts, scope, params.id, body, ctx.clock.now());
       if (record === undefined) throw missing(params.id);
@@ -159,7 +155,6 @@ export const contactRoutes: AnyApiRoute[] = [
     params: contactPath,
     body: contactPatch,
     success: { status: 200, description: 'The contact as stored', schema: contact },
-    errors: [404, 415],
     async handler({ params, body, scope, repos, ctx }) {
       const changes = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
       const record = await changeContact(repos.contacts, scope, params.id, changes, ctx.clock.now());
@@ -176,7 +171,6 @@ export const contactRoutes: AnyApiRoute[] = [
     scopes: ['write:contacts'],
     params: contactPath,
     success: { status: 204, description: 'The contact was deleted' },
-    errors: [404],
     async handler({ params, scope, repos }) {
       if (!(await repos.contacts.delete(scope, params.id))) throw missing(params.id);
       return { status: 204 };

@@ -55,7 +55,6 @@ export const domainValueRoutes: AnyApiRoute[] = [
     scopes: [],
     query: langQuery,
     success: { status: 200, description: 'Every domain type, by id', schema: wholeList(domainType) },
-    errors: [],
     async handler({ query }) {
       return { status: 200, body: { data: [...domainTypes(query.lang ?? 'en')], next: null } };
     },
@@ -73,7 +72,6 @@ export const domainValueRoutes: AnyApiRoute[] = [
     params: z.strictObject({ id: integerId.meta({ description: 'The domain type id (see GET /domainTypes)' }) }),
     query: langQuery,
     success: { status: 200, description: 'The values, sorted by code', schema: wholeList(domainValue) },
-    errors: [404],
     async handler({ params, query }) {
       const values = domainValues(params.id, query.lang ?? 'en');
       if (values === undefined) throw new ApiError(404, 'not_found', `Domain type ${params.id} does not exist`);

@@ -23,7 +23,6 @@ export const meRoutes: AnyApiRoute[] = [
     tag: 'Account',
     scopes: [],
     success: { status: 200, description: 'The token and whose it is', schema: me },
-    errors: [],
     async handler({ token, scope, repos }) {
       const user = token.userId === null ? undefined : await repos.users.findById(token.userId);
       return {

@@ -57,7 +57,6 @@ export const messageRoutes: AnyApiRoute[] = [
     scopes: ['read:messages'],
     query: z.strictObject(pageQuery),
     success: { status: 200, description: 'A page of messages', schema: listOf(message) },
-    errors: [],
     async handler({ query, scope, repos, request }) {
       const position = (row: MessageRecord) => ({ at: row.createdAt, id: row.id });
       const page = await fetchPage((range) => repos.messages.list(scope, range), query.limit, query.cursor, position);
@@ -76,7 +75,6 @@ export const messageRoutes: AnyApiRoute[] = [
     scopes: ['write:messages'],
     body: messageBody,
     success: { status: 201, description: 'The message was queued', schema: message },
-    errors: [415, 422],
     idempotent: true,
     async handler({ body, scope, repos, ctx }) {
       const contact = await repos.contacts.find(scope, body.contact_id);
@@ -97,7 +95,6 @@ export const messageRoutes: AnyApiRoute[] = [
     scopes: ['read:messages'],
     params: z.strictObject({ id: resourceId('msg') }),
     success: { status: 200, description: 'The message', schema: message },
-    errors: [404],
     async handler({ params, scope, repos }) {
       const record = await repos.messages.find(scope, params.id);
       if (record === undefined) throw notFound(`Message ${params.id} does not exist`);

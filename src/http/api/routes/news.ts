@@ -72,7 +72,6 @@ export const newsRoutes: AnyApiRoute[] = [
     scopes: [],
     query: newsQuery,
     success: { status: 200, description: 'A page of news, newest first', schema: newsList },
-    errors: [],
     async handler({ query, scope, repos, request }) {
       const filter: NewsFilter = {
         environment: scope.environment,
@@ -102,7 +101,6 @@ export const newsRoutes: AnyApiRoute[] = [
     }),
     query: newsQuery,
     success: { status: 200, description: "A page of the customer's news, newest first", schema: newsList },
-    errors: [404],
     async handler({ params, query, scope, repos, request }) {
       // The same answer as for an id that does not exist, so that ids cannot be probed.
       if (params.id !== scope.ownerId) throw new ApiError(404, 'not_found', `Customer ${params.id} not found`);
