@@ -294,9 +294,7 @@ function captureScript(
       );
     }
   }
-  const wanted = [...idVariables].filter(
-    (variable) => variable in properties || (entry.path === '/me' && variable === 'customer_id'),
-  );
+  const wanted = [...idVariables].filter((variable) => variable in properties);
   for (const variable of wanted.sort()) {
     lines.push(
       `  if (body && body.${variable} != null) pm.collectionVariables.set('${variable}', String(body.${variable}));`,

@@ -14,14 +14,20 @@ import type { AnyApiRoute } from '../api/route.js';
  */
 export function apiDocsRoutes(app: FastifyInstance, ctx: CoreContext, routes: readonly AnyApiRoute[]): void {
   const issuer = ctx.config.issuer;
+  // Built on first use (most processes never serve them), then kept.
+  let document: ReturnType<typeof buildOpenApiDocument> | undefined;
   let openapi: string | undefined;
   let postman: string | undefined;
+  const openapiDocument = () => {
+    document ??= buildOpenApiDocument(routes, { issuer });
+    return document;
+  };
   const openapiJson = () => {
-    openapi ??= JSON.stringify(buildOpenApiDocument(routes, { issuer }), null, 2);
+    openapi ??= JSON.stringify(openapiDocument(), null, 2);
     return openapi;
   };
   const postmanJson = () => {
-    postman ??= JSON.stringify(buildPostmanCollection(JSON.parse(openapiJson())), null, 2);
+    postman ??= JSON.stringify(buildPostmanCollection(openapiDocument()), null, 2);
     return postman;
   };
 
@@ -145,7 +151,6 @@ function swaggerAssets(issuer: string) {
     ['swagger-ui-bundle.js', { type: 'text/javascript; charset=utf-8', body: read('swagger-ui-bundle.js') }],
     ['docs.css', { type: 'text/css; charset=utf-8', body: DOCS_CSS }],
     ['init.js', { type: 'text/javascript; charset=utf-8', body: init }],
-    ['favicon-32x32.png', { type: 'image/png', body: read('favicon-32x32.png') }],
   ]);
   return { files, redirectHtml: read('oauth2-redirect.html'), redirectJs: read('oauth2-redirect.js') };
 }
