@@ -10,6 +10,7 @@ import { UniqueViolationError } from '../core/ports.js';
 import type {
   ContactRecord,
   ContactRepository,
+  DataScope,
   IdempotencyRecord,
   IdempotencyRepository,
   MessageChannel,
@@ -94,7 +95,6 @@ function toIdempotency(row: IdempotencyKeysTable): IdempotencyRecord {
   };
 }
 
-/** Runs `work` in a transaction, or directly when the repositories already run in one. */
 /** Oldest-first keyset condition of contacts and messages: rows strictly after `after` in (created_at, id). */
 function createdAfter(after: PagePosition) {
   return (eb: ExpressionBuilder<Database, 'contacts'> | ExpressionBuilder<Database, 'messages'>) => {
@@ -107,6 +107,23 @@ function createdAfter(after: PagePosition) {
   };
 }
 
+/**
+ * The rows of `scope` (its owner in its environment), and only row `id` when one is given: the filter of
+ * every scoped query of contacts and messages.
+ */
+function inScope(scope: DataScope, id?: string) {
+  return (eb: ExpressionBuilder<Database, 'contacts'> | ExpressionBuilder<Database, 'messages'>) => {
+    // Both tables have owner_id, environment and id; Kysely types the builder per table, so one is named.
+    const scoped = eb as ExpressionBuilder<Database, 'contacts'>;
+    return scoped.and({
+      owner_id: scope.ownerId,
+      environment: scope.environment,
+      ...(id === undefined ? {} : { id }),
+    });
+  };
+}
+
+/** Runs `work` in a transaction, or directly when the repositories already run in one. */
 function atomically<T>(
   { db, inTransaction }: Context,
   work: (q: Kysely<Database> | Transaction<Database>) => Promise<T>,
@@ -139,22 +156,12 @@ function contactRepository({ db }: Context): ContactRepository {
     },
 
     async find(scope, id) {
-      const row = await db
-        .selectFrom('contacts')
-        .selectAll()
-        .where('owner_id', '=', scope.ownerId)
-        .where('environment', '=', scope.environment)
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const row = await db.selectFrom('contacts').selectAll().where(inScope(scope, id)).executeTakeFirst();
       return row && toContact(row);
     },
 
     async list(scope, page) {
-      let query = db
-        .selectFrom('contacts')
-        .selectAll()
-        .where('owner_id', '=', scope.ownerId)
-        .where('environment', '=', scope.environment);
+      let query = db.selectFrom('contacts').selectAll().where(inScope(scope));
       if (page.after !== undefined) query = query.where(createdAfter(page.after));
       const rows = await query.orderBy('created_at').orderBy('id').limit(page.limit).execute();
       return rows.map(toContact);
@@ -173,21 +180,14 @@ function contactRepository({ db }: Context): ContactRepository {
           ...(changes.tags === undefined ? {} : { tags: json(changes.tags) }),
           updated_at: updatedAt,
         })
-        .where('owner_id', '=', scope.ownerId)
-        .where('environment', '=', scope.environment)
-        .where('id', '=', id)
+        .where(inScope(scope, id))
         .returningAll()
         .executeTakeFirst();
       return row && toContact(row);
     },
 
     async delete(scope, id) {
-      const result = await db
-        .deleteFrom('contacts')
-        .where('owner_id', '=', scope.ownerId)
-        .where('environment', '=', scope.environment)
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const result = await db.deleteFrom('contacts').where(inScope(scope, id)).executeTakeFirst();
       return result.numDeletedRows > 0n;
     },
   };
@@ -261,38 +261,16 @@ function messageRepository(context: Context): MessageRepository {
     },
 
     async find(scope, id) {
-      const row = await db
-        .selectFrom('messages')
-        .selectAll()
-        .where('owner_id', '=', scope.ownerId)
-        .where('environment', '=', scope.environment)
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const row = await db.selectFrom('messages').selectAll().where(inScope(scope, id)).executeTakeFirst();
       if (row === undefined) return undefined;
       const [message] = await withEvents([row]);
       return message;
     },
 
     async list(scope, page) {
-      let query = db
-        .selectFrom('messages')
-        .selectAll()
-        .where('owner_id', '=', scope.ownerId)
-        .where('environment', '=', scope.environment);
+      let query = db.selectFrom('messages').selectAll().where(inScope(scope));
       if (page.after !== undefined) query = query.where(createdAfter(page.after));
       const rows = await query.orderBy('created_at').orderBy('id').limit(page.limit).execute();
-      return withEvents(rows);
-    },
-
-    async listByStatus(status, limit) {
-      const rows = await db
-        .selectFrom('messages')
-        .selectAll()
-        .where('status', '=', status)
-        .orderBy('created_at')
-        .orderBy('id')
-        .limit(limit)
-        .execute();
       return withEvents(rows);
     },
 

@@ -242,7 +242,7 @@ for (const dialect of dialects) {
         expect(await storage.messages.find({ ...scope, ownerId: uid('owner') }, message.id)).toBeUndefined();
       });
 
-      it('stores nothing when the message id is taken', async () => {
+      it('rejects a taken message id with UniqueViolationError, keeping the stored message and its events', async () => {
         const scope = aScope();
         const message = aMessage(scope);
         await storage.messages.insert(message);
@@ -250,6 +250,22 @@ for (const dialect of dialects) {
           storage.messages.insert({ ...message, body: 'other', events: [{ status: 'failed', at: T0, detail: 'x' }] }),
         ).rejects.toBeInstanceOf(UniqueViolationError);
         expect(await storage.messages.find(scope, message.id)).toEqual(message);
+      });
+
+      it('stores nothing when its events cannot be stored: the message row goes with them', async () => {
+        const scope = aScope();
+        // The message row itself is valid and is written first; its event breaks the status check, so only
+        // the transaction around both inserts keeps the message row from staying behind without history.
+        const message = aMessage(scope, {
+          events: [{ status: 'bogus' as MessageRecord['status'], at: T0, detail: null }],
+        });
+        await expect(storage.messages.insert(message)).rejects.toThrow();
+        expect(await storage.messages.find(scope, message.id)).toBeUndefined();
+        expect(await storage.messages.list(scope, { limit: 10 })).toEqual([]);
+        // The id is free again: nothing of the failed insert remains.
+        const valid = aMessage(scope, { id: message.id });
+        await storage.messages.insert(valid);
+        expect(await storage.messages.find(scope, message.id)).toEqual(valid);
       });
 
       it('transitions, recording each event in order', async () => {
@@ -340,7 +356,7 @@ for (const dialect of dialects) {
         expect(rows).toEqual(expected);
       });
 
-      it('lists a status oldest first, across owners, at most `limit`', async () => {
+      it('lists the queue (due `queued` messages): oldest first, across owners, at most `limit`', async () => {
         const db = await fresh();
         const one = aScope();
         const two: DataScope = { ownerId: uid('owner'), environment: 'live' };
@@ -350,12 +366,14 @@ for (const dialect of dialects) {
         const m4 = aMessage(one, { id: 'm-c', createdAt: T0 });
         for (const m of [m1, m2, m3, m4]) await db.messages.insert(m);
         await db.messages.transition('m-c', 'queued', { status: 'sent', at: T0 + 5, detail: null });
-        expect((await db.messages.listByStatus('queued', 10)).map((m) => m.id)).toEqual(['m-z', 'm-a', 'm-b']);
-        expect(await db.messages.listByStatus('queued', 2)).toEqual([m3, m2]);
-        const sent = await db.messages.listByStatus('sent', 10);
-        expect(sent.map((m) => m.id)).toEqual(['m-c']);
-        expect(sent[0]?.events.map((e) => e.status)).toEqual(['queued', 'sent']);
-        expect(await db.messages.listByStatus('failed', 10)).toEqual([]);
+        // A queued message was never changed since its insert: `updatedAt` is its creation, so due `queued`
+        // messages come oldest first (ties by id). m-c is `sent` now and is not in the queue.
+        const queued = async (before: number, limit = 10) =>
+          (await db.messages.listDue('queued', before, limit)).map((m) => m.id);
+        expect(await queued(T0 + 100)).toEqual(['m-z', 'm-a', 'm-b']);
+        expect(await db.messages.listDue('queued', T0 + 100, 2)).toEqual([m3, m2]);
+        expect(await queued(T0 + 1)).toEqual(['m-z']);
+        expect(await db.messages.listDue('failed', T0 + 100, 10)).toEqual([]);
       });
 
       it('lists what is due: a status unchanged since `before`, longest unchanged first, at most `limit`', async () => {

@@ -1,14 +1,5 @@
 import type { Random } from '../ports.js';
-import type { ContactRecord, ContactRepository, DataScope } from './ports.js';
-
-/** The fields a client sets on a contact (create and replace); PATCH sends any subset. */
-export interface ContactFields {
-  name: string;
-  email: string | null;
-  phone: string | null;
-  language: string | null;
-  tags: string[];
-}
+import type { ContactChanges, ContactFields, ContactRecord, ContactRepository, DataScope } from './ports.js';
 
 export const newContactId = (random: Random) => `ct_${random.token(12)}`;
 
@@ -35,7 +26,7 @@ export async function changeContact(
   contacts: ContactRepository,
   scope: DataScope,
   id: string,
-  changes: Partial<ContactFields>,
+  changes: ContactChanges,
   now: number,
 ): Promise<ContactRecord | undefined> {
   const { tags, ...rest } = changes;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Environment } from '../ports.js';
-import type { ContactRecord } from './ports.js';
+import type { ContactFields, ContactRecord } from './ports.js';
 
-const PEOPLE: readonly Omit<ContactRecord, 'id' | 'ownerId' | 'environment' | 'createdAt' | 'updatedAt'>[] = [
+const PEOPLE: readonly ContactFields[] = [
   { name: 'Ada Lovelace', email: 'ada@example.com', phone: '+447700900123', language: 'en', tags: ['vip'] },
   { name: 'Jan de Vries', email: 'jan.devries@example.nl', phone: '+31612345678', language: 'nl', tags: ['customer'] },
   { name: 'Sophie Martin', email: 'sophie.martin@example.fr', phone: null, language: 'fr', tags: ['newsletter'] },

@@ -63,7 +63,8 @@ export class MessageWorker {
       }
     };
     if (this.stopping) return 0;
-    for (const message of await this.repos.messages.listByStatus('queued', this.options.batchSize)) {
+    // A message is queued only when it is inserted, so its `updatedAt` is its creation: oldest first.
+    for (const message of await this.repos.messages.listDue('queued', this.clock.now(), this.options.batchSize)) {
       if (this.stopping) return changed;
       await handle(message, (queued) => this.dispatch(queued));
     }

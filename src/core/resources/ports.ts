@@ -39,8 +39,11 @@ export interface ContactRecord {
   updatedAt: number;
 }
 
+/** The fields a client sets on a contact (create and replace): everything but id, scope and times. */
+export type ContactFields = Pick<ContactRecord, 'name' | 'email' | 'phone' | 'language' | 'tags'>;
+
 /** The mutable fields of a contact; a patch sets any subset. */
-export type ContactChanges = Partial<Pick<ContactRecord, 'name' | 'email' | 'phone' | 'language' | 'tags'>>;
+export type ContactChanges = Partial<ContactFields>;
 
 export interface ContactRepository {
   insert(contact: ContactRecord): Promise<void>;
@@ -91,8 +94,6 @@ export interface MessageRepository {
   find(scope: DataScope, id: string): Promise<MessageRecord | undefined>;
   /** Oldest first: ordered by (createdAt, id). */
   list(scope: DataScope, page: PageRequest): Promise<MessageRecord[]>;
-  /** Messages of any owner in `status`, oldest first, at most `limit`: the worker's queue. */
-  listByStatus(status: MessageStatus, limit: number): Promise<MessageRecord[]>;
   /**
    * Messages of any owner in `status` whose last change (`updatedAt`) is at or before `before`, the longest
    * unchanged first (by `updatedAt`, then id), at most `limit`: what is due for the worker's next step, so

@@ -50,12 +50,8 @@ export function apiResourcesMigration(): Migration {
         .on('messages')
         .columns(['owner_id', 'environment', 'created_at', 'id'])
         .execute();
-      await db.schema
-        .createIndex('messages_status_created_idx')
-        .on('messages')
-        .columns(['status', 'created_at', 'id'])
-        .execute();
-      // The worker's due scan (listDue): messages in a status unchanged since a moment, longest first.
+      // The worker's scans (listDue): messages in a status unchanged since a moment, longest first; for
+      // `queued` that is oldest first, as a message is queued only when it is inserted.
       await db.schema
         .createIndex('messages_status_updated_idx')
         .on('messages')
