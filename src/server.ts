@@ -39,7 +39,7 @@ export async function startServer(
   try {
     rateLimiter = await createRateLimiter({
       redisUrl: config.redisUrl,
-      ...config.rateLimit,
+      policy: config.rateLimit,
       clock: ctx.clock,
       onRedisError: throttledWarning(logger, 'Redis rate limiter error: requests are let through (fail-open)'),
     });
@@ -48,7 +48,7 @@ export async function startServer(
     throw error;
   }
   const app = await buildApp(ctx, { logger, rateLimiter });
-  const messageWorker = new MessageWorker(ctx.storage, ctx.clock, logTransport(logger === false ? undefined : logger), {
+  const messageWorker = new MessageWorker(ctx.storage, ctx.clock, logTransport(app.log), {
     deliveryDelayMs: MESSAGE_DELIVERY_DELAY_MS,
     batchSize: 100,
     onError: (error, messageId) => app.log.warn({ err: error, messageId }, 'message worker could not handle a message'),
@@ -111,6 +111,8 @@ function throttledWarning(
   if (logger === false) return undefined;
   let lastAt = 0;
   return (error) => {
+    // Wall-clock time, not ctx.clock, on purpose: this only spaces out log lines, and a test's manual clock
+    // must not hold back (or let through) warnings about a real Redis.
     const now = Date.now();
     if (now - lastAt < 30_000) return;
     lastAt = now;

@@ -5,10 +5,10 @@ import type { MessageTransport } from '../core/resources/message-worker.js';
  * the log (never the body or the address in full: they are personal data) and reports success, so the
  * message lifecycle can be exercised end to end. A real gateway implements `MessageTransport`.
  */
-export function logTransport(log: { info(obj: object, msg: string): void } | undefined): MessageTransport {
+export function logTransport(log: { info(obj: object, msg: string): void }): MessageTransport {
   return {
     async send(message, address) {
-      log?.info(
+      log.info(
         { messageId: message.id, channel: message.channel, to: `${address.slice(0, 3)}…` },
         'message handed to the log transport',
       );

@@ -19,6 +19,8 @@ const MIN_SWEEP_INTERVAL = 1024;
  * 1024, and at least the number of keys held, so the sweep costs O(1) per call amortised) all expired windows
  * are dropped. The map therefore holds at most the keys seen within about one window plus one sweep interval.
  * No timer: nothing keeps the process alive and `close` has nothing to stop.
+ *
+ * Limit 0 (rate limiting off) is not counted here: the API does not consult the limiter then.
  */
 export class MemoryRateLimiter implements RateLimiter {
   readonly policy: RateLimitPolicy;
@@ -34,7 +36,7 @@ export class MemoryRateLimiter implements RateLimiter {
     this.windowMs = policy.windowSeconds * 1000;
   }
 
-  /** Number of keys currently held (for tests and metrics). */
+  /** Number of keys currently held: exists for the memory tests, which check that expired windows are dropped. */
   get size(): number {
     return this.windows.size;
   }
@@ -46,7 +48,6 @@ export class MemoryRateLimiter implements RateLimiter {
   /** The synchronous core of `consume`. */
   consumeNow(key: string): RateLimitDecision {
     const { limit } = this.policy;
-    if (limit === 0) return { allowed: true, limit: 0, remaining: 0, resetSeconds: this.policy.windowSeconds };
     const now = this.clock.now();
     if (--this.callsUntilSweep <= 0) this.sweep(now);
     let window = this.windows.get(key);
@@ -64,7 +65,7 @@ export class MemoryRateLimiter implements RateLimiter {
   }
 
   /** Drops every expired window. */
-  sweep(now: number = this.clock.now()): void {
+  private sweep(now: number): void {
     for (const [key, window] of this.windows) {
       if (window.endsAt <= now) this.windows.delete(key);
     }

@@ -57,7 +57,6 @@ export interface RedisRateLimiterOptions {
 export class RedisRateLimiter implements RateLimiter {
   readonly policy: RateLimitPolicy;
   readonly redis: Redis;
-  private readonly keyPrefix: string;
   private readonly windowMs: number;
   private readonly failOpen: boolean;
   private readonly onError: ((error: Error) => void) | undefined;
@@ -65,11 +64,12 @@ export class RedisRateLimiter implements RateLimiter {
 
   constructor(options: RedisRateLimiterOptions) {
     this.policy = Object.freeze({ limit: options.policy.limit, windowSeconds: options.policy.windowSeconds });
-    this.keyPrefix = options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX;
     this.windowMs = options.policy.windowSeconds * 1000;
     this.failOpen = options.failOpen ?? true;
     this.onError = options.onError;
     this.redis = new Redis(options.url, {
+      // ioredis prepends it to every key, the script's KEYS[1] included (defineCommand passes it on).
+      keyPrefix: options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX,
       lazyConnect: false,
       // A request waits for at most one reconnection attempt, then fails (and, by default, fails open).
       maxRetriesPerRequest: 1,
@@ -109,7 +109,6 @@ export class RedisRateLimiter implements RateLimiter {
 
   async consume(key: string): Promise<RateLimitDecision> {
     const { limit, windowSeconds } = this.policy;
-    if (limit === 0) return { allowed: true, limit: 0, remaining: 0, resetSeconds: windowSeconds };
     // Fail-open while disconnected: answer at once rather than queue every API request behind reconnection
     // attempts (the connection's own errors already went to `onError` via the client's 'error' event).
     if (this.failOpen && this.redis.status !== 'ready') {
@@ -119,7 +118,7 @@ export class RedisRateLimiter implements RateLimiter {
     let ttlMs: number;
     try {
       const command = this.redis as unknown as WithConsumeCommand;
-      [count, ttlMs] = await command.flexgateRateLimitConsume(this.keyPrefix + key, this.windowMs);
+      [count, ttlMs] = await command.flexgateRateLimitConsume(key, this.windowMs);
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
       this.onError?.(failure);
