@@ -3,6 +3,7 @@ import type { CoreContext } from './core/context.js';
 import { ENVIRONMENTS } from './core/ports.js';
 import { demoContacts } from './core/resources/demo-contacts.js';
 import { demoNews } from './core/resources/demo-news.js';
+import { clientOwnerId } from './core/resources/owner.js';
 import { createUser } from './core/users.js';
 import { checkRedirectUri } from './core/validation.js';
 
@@ -51,7 +52,7 @@ export async function seedDemoData(ctx: CoreContext): Promise<DemoSeed> {
     environment: 'sandbox',
   });
   if (secret === undefined) throw new Error('the demo app must be confidential');
-  await seedDemoApiData(ctx, user.id, `client:${client.id}`);
+  await seedDemoApiData(ctx, user.id, clientOwnerId(client.id));
   return { created: true, username: user.username, password, clientId: client.id, clientSecret: secret };
 }
 
@@ -81,14 +82,14 @@ export function describeDemoSeed(seed: DemoSeed, baseUrl: string): string {
  * (client-credentials tokens: a client made outside the portal owns its own data) each get contacts in
  * both environments; each environment gets public news and news for each of them.
  */
-async function seedDemoApiData(ctx: CoreContext, userOwnerId: string, clientOwnerId: string): Promise<void> {
+async function seedDemoApiData(ctx: CoreContext, userOwnerId: string, clientOwner: string): Promise<void> {
   const now = ctx.clock.now();
   await ctx.storage.transaction(async (tx) => {
     for (const environment of ENVIRONMENTS) {
-      for (const ownerId of [userOwnerId, clientOwnerId]) {
+      for (const ownerId of [userOwnerId, clientOwner]) {
         for (const contact of demoContacts(ownerId, environment, now)) await tx.contacts.insert(contact);
       }
-      const clientNews = demoNews(environment, clientOwnerId, now).filter((item) => item.customerId !== null);
+      const clientNews = demoNews(environment, clientOwner, now).filter((item) => item.customerId !== null);
       for (const item of [...demoNews(environment, userOwnerId, now), ...clientNews]) await tx.news.insert(item);
     }
   });

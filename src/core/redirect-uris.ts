@@ -4,7 +4,7 @@
  * Exact string comparison (RFC 9700 §4.1.1: no prefix, path, scheme or case leeway), with the one exception
  * of RFC 8252 §7.3: for a registered loopback IP literal URI (`http://127.0.0.1…` or `http://[::1]…`) a native
  * app listens on a port the operating system picks, so a loopback URI registered without a port matches any
-port at request time (one registered with a port matches only itself). Everything else
+ * port at request time (one registered with a port matches only itself). Everything else
  * (scheme, host, path and query) must still be identical, character for character. `localhost` is not a
  * loopback IP literal (RFC 8252 §8.3: it may resolve elsewhere) and keeps exact matching.
  *
@@ -38,11 +38,6 @@ function parseLoopback(uri: string): LoopbackUri | undefined {
 /** A port a listener can have: 1-65535 in plain decimal (no sign, no leading zero, not empty). */
 function isValidPort(port: string): boolean {
   return /^[1-9][0-9]{0,4}$/.test(port) && Number(port) <= MAX_PORT;
-}
-
-/** Whether `uri` is an http URI on a loopback IP literal (127.0.0.1 or [::1]), the RFC 8252 §7.3 kind. */
-export function isLoopbackIpRedirectUri(uri: string): boolean {
-  return parseLoopback(uri) !== undefined;
 }
 
 /**

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateAuthorizationRequest } from '../../src/core/endpoints/authorize.js';
-import { isLoopbackIpRedirectUri, isRegisteredRedirectUri, redirectUriMatches } from '../../src/core/redirect-uris.js';
+import { isRegisteredRedirectUri, redirectUriMatches } from '../../src/core/redirect-uris.js';
 import { checkRedirectUri } from '../../src/core/validation.js';
 
 const V4 = 'http://127.0.0.1/callback';
@@ -120,14 +120,6 @@ describe('redirectUriMatches: the port leeway applies to loopback IP literals on
     expect(isRegisteredRedirectUri(registered, 'http://127.0.0.1:40000/callback')).toBe(true);
     expect(isRegisteredRedirectUri(registered, 'http://127.0.0.1:40000/cb')).toBe(false);
     expect(isRegisteredRedirectUri([], V4)).toBe(false);
-  });
-
-  it('isLoopbackIpRedirectUri recognises 127.0.0.1 and [::1] over http only', () => {
-    expect(isLoopbackIpRedirectUri(V4)).toBe(true);
-    expect(isLoopbackIpRedirectUri(V6)).toBe(true);
-    expect(isLoopbackIpRedirectUri('http://localhost/callback')).toBe(false);
-    expect(isLoopbackIpRedirectUri('https://127.0.0.1/callback')).toBe(false);
-    expect(isLoopbackIpRedirectUri('http://127.0.0.1.evil.example/')).toBe(false);
   });
 });
 

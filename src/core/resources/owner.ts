@@ -2,6 +2,9 @@ import type { CoreContext } from '../context.js';
 import type { AccessTokenClaims } from '../tokens/access-token.js';
 import type { DataScope } from './ports.js';
 
+/** The owner id of a client's data when no application (hence no developer) owns the client. */
+export const clientOwnerId = (clientId: string): string => `client:${clientId}`;
+
 /**
  * Whose data a token works on. A token for an end user (authorization code) works on that user's data. A
  * client-credentials token works on the data of the developer who owns the client's application, so a
@@ -28,6 +31,6 @@ export class OwnerResolver {
   private async clientOwner(clientId: string): Promise<string> {
     const client = await this.ctx.clients.findById(clientId);
     const app = client?.appId == null ? undefined : await this.ctx.storage.apps.findById(client.appId);
-    return app?.ownerId ?? `client:${clientId}`;
+    return app?.ownerId ?? clientOwnerId(clientId);
   }
 }
