@@ -2,7 +2,7 @@
 // See bench/README.md. Plain ESM so `node bench/run.mjs` needs no build step; Flexgate itself
 // is started from dist/ (built by `npm run bench`).
 //
-// Env: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2),
+// Env: BENCH_DURATION (s, default 6), BENCH_WARMUP (s, default 2), BENCH_ROUNDS (default 3),
 //      BENCH_ONLY=comma,separated,scenario,names (to run a subset while developing),
 //      BENCH_FLEXGATE_CLI=path/to/cli/main.js (default dist/cli/main.js),
 //      BENCH_CONTACTS=10000 (contacts seeded before the contacts scenarios).
