@@ -220,7 +220,7 @@ describe('rate limits', () => {
     expect((error as RateLimitError).retryAfterSeconds).toBeLessThanOrEqual(60);
   });
 
-  it('retryOnRateLimit waits Retry-After and retries (when it is short enough)', async () => {
+  it('retryOnRateLimit retries a 429 once and the retry succeeds', async () => {
     limited.clock.advance(61_000); // a new window
     const waits: number[] = [];
     // The server's limiter runs on its manual clock: move it on when the SDK is told to wait.

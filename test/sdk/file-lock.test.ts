@@ -9,6 +9,7 @@ import { mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FlexgateError } from '../../packages/client/src/index.js';
 import { FileLockTimeoutError, releaseHeldLocksSync, withFileLock } from '../../packages/client/src/node.js';
 
 let dir: string;
@@ -77,7 +78,8 @@ describe('withFileLock', () => {
         { staleLockMs: 100, waitMs: 500 },
       );
       await expect(attempt).rejects.toBeInstanceOf(FileLockTimeoutError);
-      await expect(attempt).rejects.toMatchObject({ lockPath: lockFile('live') });
+      await expect(attempt).rejects.toBeInstanceOf(FlexgateError);
+      await expect(attempt).rejects.toMatchObject({ name: 'FileLockTimeoutError', lockPath: lockFile('live') });
       expect(ran).toBe(false);
       expect(await readFile(lockFile('live'), 'utf8')).toBe(content);
     } finally {

@@ -25,9 +25,6 @@ describe('the @flexgate/client package', () => {
 
   it('ships the README and the licence, and nothing outside dist besides them', () => {
     expect(files).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json']));
-    expect(files.filter((file) => !file.startsWith('dist/'))).toEqual(
-      expect.arrayContaining(['README.md', 'LICENSE', 'package.json']),
-    );
     expect(files.filter((file) => !file.startsWith('dist/')).length).toBe(3);
   });
 });

@@ -1,11 +1,17 @@
 /**
- * Shared by the SDK suites: a counting `fetch`, and the authorization-code flow driven through the SDK
- * (authorizeUrl → the test browser logs in and consents → handleCallback).
+ * Shared by the SDK suites: a counting `fetch`, the authorization-code flow driven through the SDK
+ * (authorizeUrl → the test browser logs in and consents → handleCallback), and the confidential web app that
+ * the authorization-code suites sign in with.
  */
 
-import type { FlexgateClient } from '../../packages/client/src/index.js';
+import {
+  createClient,
+  type FlexgateClient,
+  MemoryTokenStore,
+  type TokenStore,
+} from '../../packages/client/src/index.js';
 import { authorize } from '../helpers/browser-flow.js';
-import type { Fixture } from '../helpers/e2e.js';
+import { APP_REDIRECT_URI, type Fixture } from '../helpers/e2e.js';
 
 export interface CountingFetch {
   fetch: typeof globalThis.fetch;
@@ -48,4 +54,58 @@ export async function signIn(
     ...(options.decision === undefined ? {} : { decision: options.decision }),
   });
   return { callback: result.location, pending };
+}
+
+/** Signs `sdk` in as the fixture's user: {@link signIn}, then handleCallback (the tokens go to its store). */
+export async function signInWith(fx: Fixture, sdk: FlexgateClient): Promise<void> {
+  const { callback, pending } = await signIn(fx, sdk);
+  await sdk.handleCallback(callback, pending);
+}
+
+export interface WebAppClientOptions {
+  store?: TokenStore;
+  fetch?: typeof globalThis.fetch;
+}
+
+/** A confidential client registered for the authorization-code grant (read and write contacts). */
+export interface WebApp {
+  clientId: string;
+  clientSecret: string;
+  /** A client of the app that signs users in (`grant: 'authorization_code'`), on the server's clock. */
+  client(options?: WebAppClientOptions): FlexgateClient;
+  /** A client signed in as the fixture's user, and its store (a new MemoryTokenStore unless given). */
+  signedIn(options?: WebAppClientOptions): Promise<{ sdk: FlexgateClient; store: TokenStore }>;
+}
+
+/** Registers the web app (redirect URI {@link APP_REDIRECT_URI}) on the fixture's server. */
+export async function createWebApp(fx: Fixture): Promise<WebApp> {
+  const created = await fx.server.createClient({
+    name: 'Web App',
+    grantTypes: ['authorization_code', 'refresh_token'],
+    scopes: ['read:contacts', 'write:contacts'],
+    redirectUris: [APP_REDIRECT_URI],
+  });
+  const clientId = created.clientId;
+  const clientSecret = created.clientSecret ?? '';
+  const client = (options: WebAppClientOptions = {}): FlexgateClient =>
+    createClient({
+      baseUrl: fx.baseUrl,
+      clientId,
+      clientSecret,
+      grant: 'authorization_code',
+      now: () => fx.server.clock.now(),
+      ...(options.store === undefined ? {} : { tokenStore: options.store }),
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    });
+  return {
+    clientId,
+    clientSecret,
+    client,
+    async signedIn(options = {}) {
+      const store = options.store ?? new MemoryTokenStore();
+      const sdk = client({ ...options, store });
+      await signInWith(fx, sdk);
+      return { sdk, store };
+    },
+  };
 }

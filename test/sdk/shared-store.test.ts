@@ -3,11 +3,12 @@
  * token store (memory, file) refresh once between them; a failed save never loses the rotated refresh token;
  * short server TTLs do not make every call fetch a token.
  */
-import { mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  AuthorizationRequiredError,
   createClient,
   type FlexgateClient,
   FlexgateError,
@@ -20,21 +21,17 @@ import { FileTokenStore } from '../../packages/client/src/node.js';
 import { type Fixture, startFixture } from '../helpers/e2e.js';
 import { refresh } from '../helpers/oauth-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { countingFetch, signIn } from './sdk-helpers.js';
+import { countingFetch, createWebApp, signInWith as signInAs, type WebApp } from './sdk-helpers.js';
 
 let fx: Fixture;
+let app: WebApp;
 let confidential: { clientId: string; clientSecret: string };
 let dir: string;
 
 beforeAll(async () => {
   fx = await startFixture();
-  const created = await fx.server.createClient({
-    name: 'Web App',
-    grantTypes: ['authorization_code', 'refresh_token'],
-    scopes: ['read:contacts', 'write:contacts'],
-    redirectUris: ['https://app.example.com/cb'],
-  });
-  confidential = { clientId: created.clientId, clientSecret: created.clientSecret ?? '' };
+  app = await createWebApp(fx);
+  confidential = { clientId: app.clientId, clientSecret: app.clientSecret };
   dir = await mkdtemp(join(tmpdir(), 'flexgate-sdk-shared-'));
 });
 afterAll(async () => {
@@ -42,22 +39,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function webApp(store: TokenStore, fetchFn?: typeof globalThis.fetch): FlexgateClient {
-  return createClient({
-    baseUrl: fx.baseUrl,
-    clientId: confidential.clientId,
-    clientSecret: confidential.clientSecret,
-    grant: 'authorization_code',
-    now: () => fx.server.clock.now(),
-    tokenStore: store,
-    ...(fetchFn === undefined ? {} : { fetch: fetchFn }),
-  });
-}
-
-async function signInWith(sdk: FlexgateClient): Promise<void> {
-  const { callback, pending } = await signIn(fx, sdk);
-  await sdk.handleCallback(callback, pending);
-}
+const webApp = (store: TokenStore, fetchFn?: typeof globalThis.fetch): FlexgateClient =>
+  app.client({ store, ...(fetchFn === undefined ? {} : { fetch: fetchFn }) });
+const signInWith = (sdk: FlexgateClient) => signInAs(fx, sdk);
 
 describe('clients sharing one token store', () => {
   it('two clients on one MemoryTokenStore at expiry → exactly one refresh, both succeed, the grant lives', async () => {
@@ -181,6 +165,55 @@ describe('a failed save', () => {
     broken = false;
     await expect(sdk.getMe()).resolves.toMatchObject({ user: { id: fx.user.id } });
     expect(counter.grants('refresh_token')).toBe(1);
+  });
+});
+
+describe('a failing store', () => {
+  const failing = (parts: Partial<TokenStore>): TokenStore => ({
+    load: async () => undefined,
+    save: async () => {},
+    clear: async () => {},
+    ...parts,
+  });
+
+  it('a load or a lock that fails → TokenStoreError with the store’s error as cause; nothing is sent', async () => {
+    const counter = countingFetch();
+    const broken = new Error('the disk is gone');
+    for (const store of [
+      failing({ load: () => Promise.reject(broken) }),
+      failing({ lock: () => Promise.reject(broken) }),
+    ]) {
+      const error = await webApp(store, counter.fetch)
+        .getAccessToken()
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(TokenStoreError);
+      expect((error as Error).cause).toBe(broken);
+    }
+    expect(counter.requests.filter((request) => request.url.endsWith('/oauth/token'))).toHaveLength(0);
+  });
+
+  it('an error of the renewal inside the lock is not wrapped', async () => {
+    // No tokens and the authorization-code grant: the renewal itself fails, inside a lock that works.
+    const error = await webApp(new MemoryTokenStore())
+      .getAccessToken()
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AuthorizationRequiredError);
+    expect(error).toMatchObject({ error: 'login_required' });
+  });
+
+  it('FileTokenStore: a file that is not tokens → a typed error (TokenStoreError from the client)', async () => {
+    const path = join(dir, 'garbled', 'tokens.json');
+    await mkdir(join(dir, 'garbled'), { recursive: true });
+    for (const content of ['{not json', '{"accessToken":1}']) {
+      await writeFile(path, content);
+      await expect(new FileTokenStore(path).load()).rejects.toBeInstanceOf(FlexgateError);
+      const error = await webApp(new FileTokenStore(path))
+        .getAccessToken()
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(TokenStoreError);
+      expect((error as Error).cause).toBeInstanceOf(FlexgateError);
+      expect((error as Error).cause).toMatchObject({ message: expect.stringContaining(path) });
+    }
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { sleep } from '../../packages/client/src/http.js';
 import {
   AuthError,
   createClient,
@@ -241,13 +242,21 @@ describe('rate limits and error details', () => {
     expect(always.calls.api).toBe(2);
   });
 
-  it('a Retry-After beyond maxWaitSeconds is not waited for, even with a huge maxWaitSeconds', async () => {
+  it('a huge Retry-After beyond maxWaitSeconds is not waited for', async () => {
     const far = limited(String(2 ** 40));
     const started = Date.now();
     const error = await caught(client(far.fetch, { retryOnRateLimit: { maxWaitSeconds: 10 } }).listContacts());
     expect(error).toBeInstanceOf(RateLimitError);
     expect(far.calls.api).toBe(1);
     expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  it('maxWaitSeconds must be a number of seconds from 0 to a day: createClient refuses anything else', () => {
+    const { fetch } = fake({});
+    for (const maxWaitSeconds of [-1, Number.NaN, Number.POSITIVE_INFINITY, 86_401, 2 ** 40]) {
+      expect(() => client(fetch, { retryOnRateLimit: { maxWaitSeconds } })).toThrow(/maxWaitSeconds/);
+    }
+    expect(() => client(fetch, { retryOnRateLimit: { maxWaitSeconds: 86_400 } })).not.toThrow();
   });
 
   it('AuthError carries the request id (header or body)', async () => {
@@ -271,6 +280,22 @@ describe('rate limits and error details', () => {
       requestId: 'rq_400',
       fields: { email: ['is not an email'] },
     });
+  });
+});
+
+describe('the wait before a retry', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('an abort during the wait rejects at once and clears the timer', async () => {
+    vi.useFakeTimers();
+    const controller = new AbortController();
+    const waiting = sleep(60_000, controller.signal).catch((caught: unknown) => caught);
+    expect(vi.getTimerCount()).toBe(1);
+    controller.abort();
+    expect(await waiting).toBeInstanceOf(NetworkError);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
 

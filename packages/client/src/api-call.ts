@@ -28,12 +28,18 @@ export interface ApiRequest {
   signal?: AbortSignal;
 }
 
-/** What an operation resolves to: the parsed JSON body (undefined for 204) with the response's metadata. */
+/**
+ * What `client.request` resolves to: the parsed JSON body (undefined for 204) with the response's status and
+ * headers. The generated operation methods resolve to the body alone.
+ */
 export interface ApiResponse<T> {
   status: number;
   data: T;
   headers: Headers;
 }
 
-/** Sends one API request with a valid token; resolves with the body of a 2xx, rejects with a typed error. */
+/**
+ * Sends one API request with a valid token; resolves with the {@link ApiResponse} of a 2xx (status, headers,
+ * body), rejects with a typed error.
+ */
 export type ApiCall = <T>(request: ApiRequest) => Promise<ApiResponse<T>>;

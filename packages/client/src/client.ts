@@ -29,7 +29,10 @@ export interface RetryOnRateLimitOptions {
    * `Retry-After` counts when it is a whole number of seconds or an HTTP date; anything else is ignored.
    */
   maxRetries?: number;
-  /** Never wait longer than this; a longer `Retry-After` throws {@link RateLimitError} at once (default 10). */
+  /**
+   * Never wait longer than this; a longer `Retry-After` throws {@link RateLimitError} at once (default 10, at
+   * most 86 400: a day).
+   */
   maxWaitSeconds?: number;
 }
 
@@ -93,7 +96,10 @@ export interface FlexgateClientCore {
   readonly baseUrl: string;
   /** The OAuth client id. */
   readonly clientId: string;
-  /** Sends one API request with a valid token; resolves with the body of a 2xx, rejects with a typed error. */
+  /**
+   * Sends one API request with a valid token; resolves with the {@link ApiResponse} of a 2xx (status, headers,
+   * body), rejects with a typed error.
+   */
   request: ApiCall;
   /** A valid access token (renewed when fewer than `refreshMarginSeconds` remain). */
   getAccessToken(): Promise<string>;
@@ -103,7 +109,9 @@ export interface FlexgateClientCore {
   authorizeUrl(options: AuthorizeUrlOptions): Promise<{ url: string; pending: PendingAuthorization }>;
   /**
    * Checks the authorization response (state, RFC 9207 `iss`, errors), exchanges the code and stores the
-   * tokens. Throws {@link AuthorizationCallbackError} (nothing stored) when the response is refused.
+   * tokens. Throws {@link AuthorizationCallbackError} (nothing stored) when the response is refused. A relative
+   * `callbackUrl` (a server's `request.url`, e.g. `/callback?code=…&state=…`) is read against
+   * `pending.redirectUri`.
    */
   handleCallback(callbackUrl: string | URL, pending: PendingAuthorization): Promise<void>;
   /** Revokes the refresh token at the server and clears the token store (even if revocation fails). */
@@ -119,12 +127,16 @@ export type FlexgateClient = FlexgateClientCore & Operations;
 
 const WELL_KNOWN = '/.well-known/oauth-authorization-server';
 
+/** The largest {@link RetryOnRateLimitOptions.maxWaitSeconds}: a day. */
+const MAX_WAIT_SECONDS = 86_400;
+
 /** The default of {@link ClientOptions.timeoutMs}. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
  * Creates a Flexgate client. Secrets passed here stay in closures: they never show in logs or JSON. Throws
- * {@link FlexgateError} for invalid options (a negative or non-numeric `refreshMarginSeconds` or `timeoutMs`).
+ * {@link FlexgateError} for invalid options (a negative or non-numeric `refreshMarginSeconds` or `timeoutMs`,
+ * a `retryOnRateLimit.maxWaitSeconds` that is negative or over a day).
  */
 export function createClient(options: ClientOptions): FlexgateClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -134,6 +146,16 @@ export function createClient(options: ClientOptions): FlexgateClient {
   const retry = options.retryOnRateLimit;
   const maxRetries = retry === undefined ? 0 : (retry.maxRetries ?? 1);
   const maxWaitSeconds = retry?.maxWaitSeconds ?? 10;
+  if (typeof maxWaitSeconds !== 'number' || !Number.isFinite(maxWaitSeconds) || maxWaitSeconds < 0) {
+    throw new FlexgateError(
+      `retryOnRateLimit.maxWaitSeconds must be a finite number of seconds ≥ 0, not ${String(maxWaitSeconds)}`,
+    );
+  }
+  if (maxWaitSeconds > MAX_WAIT_SECONDS) {
+    throw new FlexgateError(
+      `retryOnRateLimit.maxWaitSeconds must be at most ${MAX_WAIT_SECONDS} (24 h), not ${maxWaitSeconds}`,
+    );
+  }
   const marginSeconds = options.refreshMarginSeconds ?? 60;
   if (typeof marginSeconds !== 'number' || !Number.isFinite(marginSeconds) || marginSeconds < 0) {
     throw new FlexgateError(
@@ -199,7 +221,7 @@ export function createClient(options: ClientOptions): FlexgateClient {
         if (wait !== undefined && wait <= maxWaitSeconds) {
           await response.body?.cancel().catch(() => undefined);
           rateLimitRetries += 1;
-          await sleep(Math.min(wait, maxWaitSeconds) * 1000, signal);
+          await sleep(wait * 1000, signal);
           continue;
         }
       }
@@ -232,7 +254,8 @@ export function createClient(options: ClientOptions): FlexgateClient {
       return { url: url.toString(), pending: { state, codeVerifier, redirectUri } };
     },
     async handleCallback(callbackUrl, pending) {
-      const params = new URL(callbackUrl).searchParams;
+      // A relative URL (a server's `request.url`, e.g. `/callback?code=…`) is read against the redirect URI.
+      const params = new URL(callbackUrl, pending.redirectUri).searchParams;
       const state = params.get('state');
       if (state === null || !constantTimeEqual(state, pending.state)) {
         throw new AuthorizationCallbackError(

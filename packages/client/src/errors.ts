@@ -221,8 +221,10 @@ export class ResponseError extends FlexgateError {
 }
 
 /**
- * The token store failed to save tokens that were just issued. The client keeps them in memory, does not use
- * them until they are saved, and saves them again before anything else on the next call (the old refresh
- * token is already dead: it is never sent again). `cause` is the store's error.
+ * The token store failed: its `load`, `lock`, `save` or `clear` threw. `cause` is the store's error.
+ *
+ * When a save of tokens that were just issued fails, the client keeps them in memory, does not use them until
+ * they are saved, and saves them again before anything else on the next call (the old refresh token is
+ * already dead: it is never sent again).
  */
 export class TokenStoreError extends FlexgateError {}

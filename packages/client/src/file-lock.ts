@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, rmSync, type Stats } from 'node:fs';
 import { type FileHandle, link, open, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { FlexgateError } from './errors.js';
 
 /** Options of {@link withFileLock}. */
 export interface FileLockOptions {
@@ -31,14 +32,13 @@ export interface FileLockOptions {
 }
 
 /** Thrown by {@link withFileLock} when the lock is still held by someone else once `waitMs` has passed. */
-export class FileLockTimeoutError extends Error {
+export class FileLockTimeoutError extends FlexgateError {
   /** The lock file that could not be taken. */
   readonly lockPath: string;
 
   /** @param lockPath - The lock file that could not be taken. */
   constructor(lockPath: string) {
     super(`The lock file ${lockPath} is held by another process`);
-    this.name = 'FileLockTimeoutError';
     this.lockPath = lockPath;
   }
 }

@@ -6,7 +6,7 @@
 import { NetworkError } from './errors.js';
 
 /** The largest delay `setTimeout` takes (2^31 - 1 ms); longer ones fire at once. */
-export const MAX_TIMER_MS = 2_147_483_647;
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** One request's deadline: the signal to pass to `fetch`, and how to turn a failure into a typed error. */
 export interface Deadline {
@@ -82,11 +82,14 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undef
   });
 }
 
-/** Resolves after `ms` (at most {@link MAX_TIMER_MS}); rejects with a {@link NetworkError} if `signal` aborts first. */
+/**
+ * Resolves after `ms` (at most {@link MAX_TIMER_MS}); rejects with a {@link NetworkError} if `signal` aborts
+ * first, and then clears its timer.
+ */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return untilAborted(
-    new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, Math.min(ms, MAX_TIMER_MS)))),
-    signal,
-    'the wait before retrying',
-  );
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const waited = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, Math.min(ms, MAX_TIMER_MS)));
+  });
+  return untilAborted(waited, signal, 'the wait before retrying').finally(() => clearTimeout(timer));
 }

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { FlexgateError } from './errors.js';
 import { type FileLockOptions, withFileLock } from './file-lock.js';
 import { isStoredTokens, type StoredTokens, type TokenStore } from './token-store.js';
 
@@ -67,16 +68,19 @@ export class FileTokenStore implements TokenStore {
     try {
       text = await readFile(this.path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return undefined;
+      throw new FlexgateError(`Cannot read the token file ${this.path}${code === undefined ? '' : ` (${code})`}`, {
+        cause: error,
+      });
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
-      throw new Error(`The token file ${this.path} is not valid JSON`);
+      throw new FlexgateError(`The token file ${this.path} is not valid JSON`);
     }
-    if (!isStoredTokens(parsed)) throw new Error(`The token file ${this.path} does not hold tokens`);
+    if (!isStoredTokens(parsed)) throw new FlexgateError(`The token file ${this.path} does not hold tokens`);
     return parsed;
   }
 

@@ -17,14 +17,14 @@ export function assertSubtleCrypto(): void {
 }
 
 /** base64url without padding (RFC 4648 §5), as PKCE and JWTs use it. */
-export function base64url(bytes: Uint8Array): string {
+function base64url(bytes: Uint8Array): string {
   let binary = '';
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 /** `size` bytes from the platform's CSPRNG, base64url-encoded. */
-export function randomToken(size = 32): string {
+function randomToken(size = 32): string {
   const bytes = new Uint8Array(size);
   crypto.getRandomValues(bytes);
   return base64url(bytes);

@@ -50,7 +50,7 @@ export interface TokenManagerOptions {
   metadata: () => Promise<ServerMetadata>;
   /**
    * How to get a token when there is none: `client_credentials` (needs a secret) or `authorization_code`
-   * (the user must go through {@link authorizeUrl}). Default: client credentials when a secret is configured.
+   * (the user must go through `authorizeUrl`). `createClient` resolves its own default before passing it here.
    */
   grant: 'client_credentials' | 'authorization_code';
 }
@@ -150,7 +150,20 @@ export class TokenManager {
   async #clear(): Promise<void> {
     this.#current = null;
     this.#unsaved = undefined;
-    await this.#options.store.clear();
+    try {
+      await this.#options.store.clear();
+    } catch (error) {
+      throw new TokenStoreError('The token store failed to clear the tokens', { cause: error });
+    }
+  }
+
+  /** `store.load()`, its failure a {@link TokenStoreError} (cause: the store's error). */
+  async #loadStore(): Promise<StoredTokens | undefined> {
+    try {
+      return await this.#options.store.load();
+    } catch (error) {
+      throw new TokenStoreError('The token store failed to load the tokens', { cause: error });
+    }
   }
 
   /** More than the margin left; the margin is at most half the token's lifetime (short server TTLs). */
@@ -163,7 +176,7 @@ export class TokenManager {
   /** The tokens, loaded from the store once (concurrent first calls share the load). */
   async #load(): Promise<StoredTokens | null> {
     if (this.#current !== undefined) return this.#current;
-    this.#loading ??= this.#options.store.load().then(
+    this.#loading ??= this.#loadStore().then(
       (tokens) => {
         this.#loading = undefined;
         // A renewal that finished meanwhile wins over what was read.
@@ -202,18 +215,34 @@ export class TokenManager {
     return renewal;
   }
 
-  /** Renews inside the store's lock (when it has one): clients sharing the store renew one at a time. */
-  #runRenewal(stale: string | undefined): Promise<StoredTokens> {
+  /**
+   * Renews inside the store's lock (when it has one): clients sharing the store renew one at a time. A failure
+   * of the lock itself (not of the renewal inside it) is a {@link TokenStoreError} (cause: the store's error).
+   */
+  async #runRenewal(stale: string | undefined): Promise<StoredTokens> {
     const { store } = this.#options;
-    const work = () => this.#renewLocked(stale);
-    return store.lock === undefined ? work() : store.lock(work);
+    if (store.lock === undefined) return this.#renewLocked(stale);
+    let failure: { error: unknown } | undefined;
+    try {
+      return await store.lock(async () => {
+        try {
+          return await this.#renewLocked(stale);
+        } catch (error) {
+          failure = { error };
+          throw error;
+        }
+      });
+    } catch (error) {
+      if (failure !== undefined && failure.error === error) throw error;
+      throw new TokenStoreError('The token store failed to lock the tokens for a renewal', { cause: error });
+    }
   }
 
   async #renewLocked(stale: string | undefined): Promise<StoredTokens> {
     // Tokens issued earlier whose save failed come first: their refresh token is the only live one.
     if (this.#unsaved !== undefined) await this.#saveUnsaved();
     // Another client sharing the store may have rotated the refresh token: use the newer set.
-    const stored = await this.#options.store.load();
+    const stored = await this.#loadStore();
     const mine = this.#current ?? undefined;
     const latest = newer(stored, mine);
     if (latest !== undefined && latest !== mine) {
@@ -333,16 +362,6 @@ export class TokenManager {
     if (clientSecret === undefined) form.set('client_id', clientId);
     else headers.authorization = basicAuthorization(clientId, clientSecret);
     return this.#options.fetch(endpoint, { method: 'POST', headers, body: form.toString(), signal });
-  }
-
-  /** Never shows tokens. */
-  toString(): string {
-    return 'TokenManager';
-  }
-
-  /** Never serializes tokens. */
-  toJSON(): Record<string, never> {
-    return {};
   }
 }
 
