@@ -12,13 +12,17 @@ import type { AddressInfo } from 'node:net';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import {
+  API_BASE_PATH,
   ApiError,
   AuthError,
   AuthorizationCallbackError,
   AuthorizationRequiredError,
   createClient,
+  DEFAULT_TIMEOUT_MS,
   FlexgateError,
+  type HttpMethod,
   isStoredTokens,
+  NetworkError,
   OAuthError,
   RateLimitError,
   type StoredTokens,
@@ -28,6 +32,8 @@ import {
 import { type FileLockOptions, FileLockTimeoutError, releaseHeldLocksSync, withFileLock } from '@flexgate/client/node';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { InputError } from '../core/errors.js';
+import { isLoopbackHost } from '../core/validation.js';
+import { checkHttpUrl, checkUsage, readStdin, UsageError } from './shared.js';
 
 /* ----- profiles ----- */
 
@@ -46,10 +52,10 @@ interface Profile {
 }
 
 /** FLEXGATE_CONFIG_DIR, else $XDG_CONFIG_HOME/flexgate, else ~/.config/flexgate. */
-export function configDir(env: NodeJS.ProcessEnv = process.env): string {
-  const explicit = env.FLEXGATE_CONFIG_DIR;
+function configDir(): string {
+  const explicit = process.env.FLEXGATE_CONFIG_DIR;
   if (explicit !== undefined && explicit !== '') return explicit;
-  const xdg = env.XDG_CONFIG_HOME;
+  const xdg = process.env.XDG_CONFIG_HOME;
   // The XDG spec ignores a relative $XDG_CONFIG_HOME.
   if (xdg?.startsWith('/') === true) return join(xdg, 'flexgate');
   return join(homedir(), '.config', 'flexgate');
@@ -227,17 +233,6 @@ async function withSignalCleanup<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Options of {@link ProfileTokenStore} (for tests; the defaults suit the CLI). */
-export interface ProfileTokenStoreOptions {
-  /**
-   * A lock whose holder cannot be checked (another host, or a file written half-way) is taken over when its
-   * mtime is older than this, in milliseconds (default 30 000). A live holder touches it every third of it.
-   */
-  staleLockMs?: number;
-  /** How long to wait for the lock before giving up, in milliseconds (default 75 000: longer than the above). */
-  lockWaitMs?: number;
-}
-
 /**
  * A TokenStore that keeps the tokens inside the profile file, next to the settings they belong to: a save
  * writes the whole profile (so a login stores nothing until it has tokens), a load reads the newest file
@@ -261,12 +256,10 @@ export class ProfileTokenStore implements TokenStore {
      * they are in the file then. False inside `login`: nothing is read, and a save writes this login's settings.
      */
     private readonly useExisting: boolean,
-    options: ProfileTokenStoreOptions = {},
+    /** Passed to the SDK's withFileLock (for tests; its defaults suit the CLI). */
+    lockOptions: FileLockOptions = {},
   ) {
-    this.#lockOptions = {
-      ...(options.staleLockMs === undefined ? {} : { staleLockMs: options.staleLockMs }),
-      ...(options.lockWaitMs === undefined ? {} : { waitMs: options.lockWaitMs }),
-    };
+    this.#lockOptions = lockOptions;
   }
 
   async load(): Promise<StoredTokens | undefined> {
@@ -339,30 +332,13 @@ export class ProfileTokenStore implements TokenStore {
 
 /* ----- options ----- */
 
-/** A mistake in how the command was called: exit 2. */
-class UsageError extends Error {}
-
-/** Hosts that plain http may be used with: the traffic never leaves the machine. */
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
-
 /**
- * Checks --base-url (in the action, not as commander's argParser: commander repeats a refused value, and a
- * URL may hold a password). No message repeats the URL.
+ * Checks --base-url: an http(s) URL without credentials, query or fragment (see checkHttpUrl: no message
+ * repeats the URL), and https unless the host is this machine or --insecure is given.
  */
 function checkBaseUrl(value: string, insecure: boolean): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError('--base-url must be an http(s) URL, e.g. https://flexgate.example.com');
-  }
-  if (url.username !== '' || url.password !== '') {
-    throw new UsageError('--base-url must not contain a user name or password');
-  }
-  if (!/^https?:$/.test(url.protocol) || url.search !== '' || url.hash !== '') {
-    throw new UsageError('--base-url must be an http(s) URL without query or fragment');
-  }
-  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname) && !insecure) {
+  const url = checkHttpUrl(value, '--base-url');
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !insecure) {
     throw new UsageError(
       '--base-url must use https (plain http only for 127.0.0.1, [::1] and localhost, or with --insecure)',
     );
@@ -434,15 +410,15 @@ function describeError(error: unknown, baseUrl: string): InputError {
   if (error instanceof OAuthError) {
     return new InputError(`${oneLine(error.description ?? error.error)} (${oneLine(error.error)})`);
   }
-  if (error instanceof FlexgateError) return new InputError(oneLine(error.message));
-  if (error instanceof TypeError && /fetch/i.test(error.message)) {
-    const cause = (error as { cause?: unknown }).cause;
-    const reason = cause instanceof Error ? cause.message : error.message;
-    return new InputError(`cannot reach ${baseUrl}: ${oneLine(reason)}`);
+  if (error instanceof NetworkError) {
+    return cannotReach(baseUrl, error.code ?? (error.reason === 'timeout' ? 'timed out' : error.reason));
   }
+  if (error instanceof FlexgateError) return new InputError(oneLine(error.message));
   if (error instanceof Error) return new InputError(oneLine(error.message));
   return new InputError(String(error));
 }
+
+const cannotReach = (baseUrl: string, reason: string) => new InputError(`cannot reach ${baseUrl}: ${oneLine(reason)}`);
 
 /**
  * Text from a server (or an error) made safe to print: terminal control characters (C0 but tab and newline,
@@ -570,9 +546,16 @@ function closeServer(server: Server): Promise<void> {
 async function preflight(url: string, baseUrl: string, redirectUri: string): Promise<void> {
   let response: Response;
   try {
-    response = await fetch(url, { redirect: 'manual', headers: { accept: 'text/html' } });
+    response = await fetch(url, {
+      redirect: 'manual',
+      headers: { accept: 'text/html' },
+      signal: AbortSignal.timeout(DEFAULT_TIMEOUT_MS), // the SDK's timeout for its own requests
+    });
   } catch (error) {
-    throw describeError(error, baseUrl);
+    // As the SDK's NetworkError would say it: the system error code (undici nests it), else what happened.
+    const cause = (error as { cause?: { code?: unknown } }).cause;
+    const timedOut = (error as { name?: unknown }).name === 'TimeoutError';
+    throw cannotReach(baseUrl, timedOut ? 'timed out' : typeof cause?.code === 'string' ? cause.code : 'failed');
   }
   const html = await response.text().catch(() => '');
   // An error the server sends to the redirect URI at once (an unknown scope…) fails now, not after the browser.
@@ -612,25 +595,38 @@ interface LoginFlags {
 }
 
 async function readSecretFromStdin(): Promise<string> {
-  if (process.stdin.isTTY === true) {
-    throw new InputError('--client-secret-stdin expects the client secret on standard input (pipe it in)');
-  }
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const secret = Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '');
+  const secret = await readStdin('--client-secret-stdin');
   if (secret === '') throw new InputError('--client-secret-stdin: standard input was empty');
   if (/[\r\n]/.test(secret)) throw new InputError('--client-secret-stdin: the secret must be one line');
   return secret;
 }
 
-async function loginWithClientCredentials(flags: LoginFlags, baseUrl: string, clientId: string): Promise<void> {
-  if (flags.clientSecretStdin !== true) {
-    throw new InputError('--client-credentials needs --client-secret-stdin (the secret is never read from arguments)');
-  }
-  const clientSecret = await readSecretFromStdin();
+/** What `login` needs from its options, checked before anything is read or sent. */
+interface LoginSettings {
+  baseUrl: string;
+  clientId: string;
+  scopes: string[];
+}
+
+/** The usage checks of `login` (UsageError: exit 2). */
+function checkLoginFlags(flags: LoginFlags): LoginSettings {
+  const baseUrl = checkBaseUrl(flags.baseUrl ?? '', flags.insecure === true);
   const scopes = parseScopes(flags.scope);
+  if (flags.clientCredentials === true) {
+    if (flags.clientSecretStdin !== true) {
+      throw new UsageError(
+        '--client-credentials needs --client-secret-stdin (the secret is never read from arguments)',
+      );
+    }
+  } else {
+    if (flags.clientSecretStdin === true) throw new UsageError('--client-secret-stdin goes with --client-credentials');
+    if (scopes.length === 0) throw new UsageError('--scope is required: the scopes to ask the user for');
+  }
+  return { baseUrl, clientId: flags.clientId ?? '', scopes };
+}
+
+async function loginWithClientCredentials(flags: LoginFlags, { baseUrl, clientId, scopes }: LoginSettings) {
+  const clientSecret = await readSecretFromStdin();
   const settings: Omit<Profile, 'tokens'> = {
     version: PROFILE_VERSION,
     baseUrl,
@@ -662,12 +658,7 @@ async function loginWithClientCredentials(flags: LoginFlags, baseUrl: string, cl
   );
 }
 
-async function loginInBrowser(flags: LoginFlags, baseUrl: string, clientId: string): Promise<void> {
-  if (flags.clientSecretStdin === true) {
-    throw new InputError('--client-secret-stdin goes with --client-credentials');
-  }
-  const scopes = parseScopes(flags.scope);
-  if (scopes.length === 0) throw new InputError('--scope is required: the scopes to ask the user for');
+async function loginInBrowser(flags: LoginFlags, { baseUrl, clientId, scopes }: LoginSettings): Promise<void> {
   const settings: Omit<Profile, 'tokens'> = {
     version: PROFILE_VERSION,
     baseUrl,
@@ -769,13 +760,13 @@ function clientFor(name: string, profile: Profile) {
     clientId: profile.clientId,
     ...(profile.clientSecret === undefined ? {} : { clientSecret: profile.clientSecret }),
     scopes: profile.scopes,
+    grant: profile.grant,
     tokenStore: new ProfileTokenStore(name, settings, true),
   });
 }
 
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-type Method = (typeof METHODS)[number];
-const API_PREFIX = '/api/v0.0.1';
+/** The methods `api` takes (the SDK's HttpMethod, as a list to check the argument against). */
+const METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 interface ApiFlags {
   data?: string;
@@ -788,18 +779,16 @@ async function readData(value: string): Promise<unknown> {
   if (value.startsWith('@')) {
     const file = value.slice(1);
     if (file === '') throw new UsageError('--data @file needs a file name (or @- for standard input)');
-    try {
-      if (file === '-') {
-        const chunks: Buffer[] = [];
-        for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-        text = Buffer.concat(chunks).toString('utf8');
-      } else {
+    if (file === '-') {
+      text = await readStdin('--data @-');
+    } else {
+      try {
         text = await readFile(file, 'utf8');
+      } catch (error) {
+        throw new UsageError(
+          `--data ${value}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        );
       }
-    } catch (error) {
-      throw new UsageError(
-        `--data ${value}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      );
     }
   }
   try {
@@ -817,7 +806,7 @@ function parseApiPath(raw: string): { path: string; query: Record<string, string
   if (!raw.startsWith('/')) throw new UsageError(`PATH must start with /, e.g. /contacts (got ${raw})`);
   const url = new URL(raw, 'http://path.invalid');
   let path = url.pathname;
-  if (path === API_PREFIX || path.startsWith(`${API_PREFIX}/`)) path = path.slice(API_PREFIX.length) || '/';
+  if (path === API_BASE_PATH || path.startsWith(`${API_BASE_PATH}/`)) path = path.slice(API_BASE_PATH.length) || '/';
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) {
     if (Object.hasOwn(query, name)) throw new UsageError(`the query parameter ${name} is repeated`);
@@ -874,18 +863,9 @@ export function registerDeveloperCommands(program: Command): void {
         ].join('\n'),
       )
       .action(async (flags: LoginFlags, command: Command) => {
-        let baseUrl: string;
-        try {
-          baseUrl = checkBaseUrl(flags.baseUrl ?? '', flags.insecure === true);
-        } catch (error) {
-          if (error instanceof UsageError) {
-            command.error(`error: ${error.message}`, { exitCode: 2, code: 'flexgate.usage' });
-          }
-          throw error;
-        }
-        const clientId = flags.clientId ?? '';
-        if (flags.clientCredentials === true) await loginWithClientCredentials(flags, baseUrl, clientId);
-        else await loginInBrowser(flags, baseUrl, clientId);
+        const settings = await checkUsage(command, () => checkLoginFlags(flags));
+        if (flags.clientCredentials === true) await loginWithClientCredentials(flags, settings);
+        else await loginInBrowser(flags, settings);
       }),
   );
 
@@ -919,7 +899,7 @@ export function registerDeveloperCommands(program: Command): void {
       .command('api')
       .description('call the REST API with the token of a profile and print the JSON answer')
       .argument('<method>', `the HTTP method: ${METHODS.join(', ')}`)
-      .argument('<path>', `the path below ${API_PREFIX}, with an optional query, e.g. "/contacts?limit=10"`)
+      .argument('<path>', `the path below ${API_BASE_PATH}, with an optional query, e.g. "/contacts?limit=10"`)
       .option('--data <json>', 'the JSON body, or @file to read it from a file (@- for standard input)')
       .option('--idempotency-key <key>', 'sent as Idempotency-Key (a repeated create returns the first result)')
       .addOption(profileOption())
@@ -938,29 +918,21 @@ export function registerDeveloperCommands(program: Command): void {
         ].join('\n'),
       )
       .action(async (rawMethod: string, rawPath: string, flags: ApiFlags, command: Command) => {
-        let method: Method;
-        let path: string;
-        let query: Record<string, string>;
-        let body: unknown;
-        try {
+        const { method, path, query, body } = await checkUsage(command, async () => {
           const upper = rawMethod.toUpperCase();
-          if (!(METHODS as readonly string[]).includes(upper)) {
+          const method = METHODS.find((known) => known === upper);
+          if (method === undefined) {
             throw new UsageError(`METHOD must be one of ${METHODS.join(', ')} (got ${rawMethod})`);
           }
-          method = upper as Method;
-          ({ path, query } = parseApiPath(rawPath));
-          body = flags.data === undefined ? undefined : await readData(flags.data);
-        } catch (error) {
-          if (error instanceof UsageError)
-            command.error(`error: ${error.message}`, { exitCode: 2, code: 'flexgate.usage' });
-          throw error;
-        }
+          const body = flags.data === undefined ? undefined : await readData(flags.data);
+          return { method, ...parseApiPath(rawPath), body };
+        });
         const profile = await readProfile(flags.profile);
         const client = clientFor(flags.profile, profile);
         try {
           // Every renewal (the refresh after a 401 included) runs under the profile's lock.
           const response = await client.request<unknown>({
-            operationId: 'cli',
+            operationId: `${method} ${path}`,
             method,
             path,
             ...(Object.keys(query).length === 0 ? {} : { query }),

@@ -1,35 +1,31 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { loadConfig } from '../config.js';
 import { API_ROUTES } from '../http/api/index.js';
 import { buildOpenApiDocument } from '../http/api/openapi.js';
 import { buildPostmanCollection } from '../http/api/postman.js';
-import { printJson } from './shared.js';
+import { checkHttpUrl, checkUsage, printJson } from './shared.js';
 
 interface DocFlags {
   baseUrl?: string;
 }
 
-/** An http(s) URL without query or fragment; a trailing slash is dropped so paths join cleanly. */
-function parseBaseUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InvalidArgumentError('must be an http(s) URL, e.g. https://api.example.com');
-  }
-  if (!/^https?:$/.test(url.protocol) || url.search !== '' || url.hash !== '') {
-    throw new InvalidArgumentError('must be an http(s) URL without query or fragment');
-  }
-  return url.toString().replace(/\/$/, '');
-}
-
 const baseUrlOption = () =>
-  new Option('--base-url <url>', 'the server the document points at (default: the configured issuer)').argParser(
-    parseBaseUrl,
-  );
+  new Option('--base-url <url>', 'the server the document points at (default: the configured issuer)');
 
-/** The issuer the documents use: --base-url, else FLEXGATE_ISSUER / FLEXGATE_PORT as `serve` would. No database. */
-const issuerOf = (flags: DocFlags) => flags.baseUrl ?? loadConfig({}).core.issuer;
+/**
+ * The issuer the documents use: --base-url (any http(s) URL without credentials, query or fragment; a trailing
+ * slash dropped so paths join cleanly), else FLEXGATE_ISSUER / FLEXGATE_PORT as `serve` would. No database.
+ * A refused --base-url exits 1, like commander's other errors of these commands.
+ */
+const issuerOf = (flags: DocFlags, command: Command): Promise<string> =>
+  checkUsage(
+    command,
+    () =>
+      flags.baseUrl === undefined
+        ? loadConfig({}).core.issuer
+        : checkHttpUrl(flags.baseUrl, '--base-url').toString().replace(/\/$/, ''),
+    1,
+  );
 
 /** `flexgate postman` and `flexgate openapi`: the API's Postman collection and OpenAPI document on stdout. */
 export function registerPostman(program: Command): void {
@@ -50,8 +46,8 @@ export function registerPostman(program: Command): void {
         '    --env-var client_id=… --env-var client_secret=…',
       ].join('\n'),
     )
-    .action((flags: DocFlags) => {
-      const issuer = issuerOf(flags);
+    .action(async (flags: DocFlags, command: Command) => {
+      const issuer = await issuerOf(flags, command);
       printJson(buildPostmanCollection(buildOpenApiDocument(API_ROUTES, { issuer }), { baseUrl: issuer }));
     });
   program
@@ -59,7 +55,7 @@ export function registerPostman(program: Command): void {
     .description('print the OpenAPI 3.1 document of the REST API as JSON')
     .addOption(baseUrlOption())
     .addHelpText('after', '\nExample:\n  flexgate openapi > openapi.json && npx redocly lint openapi.json')
-    .action((flags: DocFlags) => {
-      printJson(buildOpenApiDocument(API_ROUTES, { issuer: issuerOf(flags) }));
+    .action(async (flags: DocFlags, command: Command) => {
+      printJson(buildOpenApiDocument(API_ROUTES, { issuer: await issuerOf(flags, command) }));
     });
 }

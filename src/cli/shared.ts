@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type ConfigInput, loadConfig } from '../config.js';
 import type { CoreContext } from '../core/context.js';
+import { InputError } from '../core/errors.js';
 import { openRuntime } from '../runtime.js';
 
 export interface StorageFlags {
@@ -41,14 +42,56 @@ export function parseInteger(value: string): number {
   return parsed;
 }
 
-export async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw new Error('--password-stdin expects the password on standard input (pipe it in)');
+/**
+ * All of standard input for `optionName` (e.g. `--password-stdin`), without one trailing newline (from `echo`,
+ * not part of a password or a secret). A terminal is refused: the value must be piped in.
+ */
+export async function readStdin(optionName: string): Promise<string> {
+  if (process.stdin.isTTY === true) {
+    throw new InputError(`${optionName} reads standard input: pipe the value in, it is not typed at a terminal`);
+  }
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  // A trailing newline from `echo` is not part of the password.
   return Buffer.concat(chunks)
     .toString('utf8')
     .replace(/\r?\n$/, '');
+}
+
+/** A mistake in how a command was called: the developer commands exit 2 for it. */
+export class UsageError extends Error {}
+
+/**
+ * Runs the checks of a command's arguments: a {@link UsageError} ends the command the way commander's own
+ * usage errors do (`error: …` on stderr, exit `exitCode`); anything else is thrown on.
+ */
+export async function checkUsage<T>(command: Command, check: () => T | Promise<T>, exitCode = 2): Promise<T> {
+  try {
+    return await check();
+  } catch (error) {
+    if (error instanceof UsageError) command.error(`error: ${error.message}`, { exitCode, code: 'flexgate.usage' });
+    throw error;
+  }
+}
+
+/**
+ * Checks an http(s) URL given as `option`: no user name or password, no query or fragment. Done in the action,
+ * not as commander's argParser: commander repeats a refused value, and a URL may hold a password. No message
+ * repeats the URL.
+ */
+export function checkHttpUrl(value: string, option: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${option} must be an http(s) URL, e.g. https://flexgate.example.com`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new UsageError(`${option} must not contain a user name or password`);
+  }
+  if (!/^https?:$/.test(url.protocol) || url.search !== '' || url.hash !== '') {
+    throw new UsageError(`${option} must be an http(s) URL without query or fragment`);
+  }
+  return url;
 }
 
 export const printJson = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);

@@ -25,7 +25,7 @@ export function registerUsers(program: Command): void {
     if ((flags.password === undefined) === (flags.passwordStdin !== true)) {
       throw new InputError('give exactly one of --password-stdin and --password');
     }
-    const password = flags.passwordStdin === true ? await readStdin() : (flags.password ?? '');
+    const password = flags.passwordStdin === true ? await readStdin('--password-stdin') : (flags.password ?? '');
     await withRuntime(flags, async (ctx) => {
       try {
         const user = await createUser(ctx, { username: flags.username, password, isAdmin: flags.admin === true });

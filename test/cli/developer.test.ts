@@ -3,7 +3,7 @@
  * stdin, and the authorization-code flow through a loopback listener), `flexgate token` and `flexgate api`.
  * Each test file gets its own FLEXGATE_CONFIG_DIR, so no real profile is ever touched.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,12 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oneLine, ProfileTokenStore } from '../../src/cli/developer.js';
 import { authorize, type Browser } from '../helpers/browser-flow.js';
 import {
-  CLI_ENTRY,
   type CliResult,
   cleanEnv,
   ensureCliBuilt,
   killLeftoverChildren,
   runCli,
+  startCli,
 } from '../helpers/cli-process.js';
 import { loggedInBrowser, TEST_PASSWORD } from '../helpers/e2e.js';
 import { jwtPayload } from '../helpers/oauth-client.js';
@@ -28,7 +28,6 @@ const JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 let server: TestServer;
 let configDir: string;
-const spawned = new Set<ChildProcessWithoutNullStreams>();
 
 beforeAll(async () => {
   await ensureCliBuilt();
@@ -36,7 +35,6 @@ beforeAll(async () => {
   configDir = await mkdtemp(join(tmpdir(), 'flexgate-config-'));
 }, 120_000);
 afterAll(async () => {
-  for (const child of spawned) child.kill('SIGKILL');
   killLeftoverChildren();
   await server?.close();
   await rm(configDir, { recursive: true, force: true });
@@ -53,6 +51,14 @@ interface ProfileJson {
   clientSecret?: string;
   scopes: string[];
   tokens?: { accessToken: string; refreshToken?: string; expiresAt: number; tokenType: string };
+}
+/** A port nothing listens on: one the system handed out, then closed again. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }
 const readProfile = async (name: string) => JSON.parse(await readFile(profileFile(name), 'utf8')) as ProfileJson;
 
@@ -182,10 +188,10 @@ describe('client credentials: login → token → api', () => {
     await expect(stat(profileFile('wrong'))).rejects.toThrow(/ENOENT/);
   });
 
-  it('--client-credentials without --client-secret-stdin is refused (a secret never comes from argv)', async () => {
+  it('--client-credentials without --client-secret-stdin is a usage error: exit 2 (a secret never comes from argv)', async () => {
     const result = await run(['login', '--client-credentials', '--base-url', server.baseUrl, '--client-id', clientId]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('--client-secret-stdin');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: --client-credentials needs --client-secret-stdin/);
     const argv = await run(['login', '--client-secret', secret, '--base-url', server.baseUrl, '--client-id', clientId]);
     expect(argv.code).toBe(2);
   });
@@ -223,40 +229,11 @@ describe('client credentials: login → token → api', () => {
   });
 });
 
-/** `flexgate login` in the background, with its stderr collected as it comes. */
+/** `flexgate login` in the background: resolves `url` with the authorization URL it prints. */
 function spawnLogin(args: string[]) {
-  const child = spawn(process.execPath, [CLI_ENTRY, 'login', ...args], {
-    env: cleanEnv(env()),
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  spawned.add(child);
-  child.stdin.end();
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8');
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    child.once('close', (code) => {
-      spawned.delete(child);
-      resolve({ code, stdout, stderr });
-    });
-  });
-  /** The authorization URL the CLI printed. */
-  const url = new Promise<string>((resolve, reject) => {
-    const check = () => {
-      const match = /Open this URL in your browser to sign in: (\S+)/.exec(stderr);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    };
-    child.stderr.on('data', check);
-    void exited.then(({ stderr: text }) => reject(new Error(`login exited before printing the URL:\n${text}`)));
-  });
-  return { child, url, exited };
+  const login = startCli(['login', ...args], { env: env() });
+  const url = login.waitForStderr(/Open this URL in your browser to sign in: (\S+)/).then((match) => match[1] ?? '');
+  return { url, exited: login.exited };
 }
 
 describe('authorization code: login in the browser → token → refresh', () => {
@@ -411,17 +388,27 @@ describe('--base-url', () => {
     const refused = await login('http://flexgate.example.com');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/^error: --base-url must use https .*--insecure/);
-    // With --insecure the URL passes; the command stops at the next check (no secret on stdin).
+    // With --insecure the URL passes; the command stops at the next check (no --client-secret-stdin).
     const allowed = await login('http://flexgate.example.com', '--insecure');
-    expect(allowed.code).toBe(1);
+    expect(allowed.code).toBe(2);
     expect(allowed.stderr).toContain('--client-credentials needs --client-secret-stdin');
     for (const loopback of ['http://127.0.0.1:9', 'http://[::1]:9', 'http://localhost:9']) {
       const result = await login(loopback);
-      expect(result.code, `${loopback}: ${result.stderr}`).toBe(1);
+      expect(result.code, `${loopback}: ${result.stderr}`).toBe(2);
       expect(result.stderr).toContain('--client-credentials needs --client-secret-stdin');
     }
     const help = await cli(['login', '--help']);
     expect(help.stdout).toContain('--insecure');
+  });
+
+  it('a browser login without --scope, or --client-secret-stdin without --client-credentials: exit 2', async () => {
+    const base = ['login', '--no-browser', '--base-url', 'http://127.0.0.1:9', '--client-id', 'app_x'];
+    const noScope = await cli(base);
+    expect(noScope.code).toBe(2);
+    expect(noScope.stderr).toMatch(/^error: --scope is required/);
+    const stray = await cli([...base, '--scope', 'read:contacts', '--client-secret-stdin'], 'secret\n');
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toMatch(/^error: --client-secret-stdin goes with --client-credentials/);
   });
 
   it('a URL with a user name or password is refused without being repeated', async () => {
@@ -432,6 +419,27 @@ describe('--base-url', () => {
       expect(result.stderr).not.toContain('hunter2pw');
       expect(result.stderr).not.toContain('flexgate.example.com');
     }
+  });
+});
+
+describe('a server that cannot be reached', () => {
+  it('api GET /me against a closed port: exit 1, one line saying it cannot reach the server', async () => {
+    const port = await closedPort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const profile = {
+      version: 1,
+      baseUrl,
+      clientId: 'app_gone',
+      scopes: [],
+      grant: 'client_credentials',
+      clientSecret: 'x',
+      tokens: { accessToken: 'a.b.c', tokenType: 'Bearer', expiresAt: Date.now() + 3_600_000 },
+    };
+    await writeFile(profileFile('gone'), JSON.stringify(profile), { mode: 0o600 });
+    const result = await cli(['api', 'GET', '/me', '--profile', 'gone']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`flexgate: cannot reach ${baseUrl}: ECONNREFUSED\n`);
   });
 });
 
@@ -543,10 +551,10 @@ describe('the profile lock (ProfileTokenStore.lock)', () => {
 
   // The lock itself (takeover of dead or stale holders, keep-alive, removal) is the SDK's withFileLock:
   // test/sdk/file-lock.test.ts. Here: what the CLI adds to it.
-  it('a profile whose lock is held elsewhere: an error naming the profile, after lockWaitMs', async () => {
+  it('a profile whose lock is held elsewhere: an error naming the profile, after waitMs', async () => {
     const content = JSON.stringify({ pid: 1, host: 'elsewhere.invalid', createdAt: 0, nonce: 'theirs' });
     await writeFile(lockFile('busy'), content, { mode: 0o600 });
-    const store = new ProfileTokenStore('busy', settings, true, { staleLockMs: 60_000, lockWaitMs: 300 });
+    const store = new ProfileTokenStore('busy', settings, true, { staleLockMs: 60_000, waitMs: 300 });
     let ran = false;
     await expect(
       store.lock(async () => {

@@ -157,29 +157,73 @@ function spawnCli(args: readonly string[], options: RunOptions): ChildProcessWit
   return child;
 }
 
-/** Runs `flexgate <args>` to completion. */
-export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+/** A CLI command running in the background, its output collected as it comes. */
+export interface CliProcess {
+  child: ChildProcessWithoutNullStreams;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the first match of `pattern` in stderr (checked on every chunk); rejects if it exits first. */
+  waitForStderr(pattern: RegExp): Promise<RegExpExecArray>;
+  /** Resolves once the command has exited and its output has been read to the end. */
+  exited: Promise<CliResult>;
+}
+
+/** Starts `flexgate <args>` without waiting for it (killed by {@link killLeftoverChildren} if still running). */
+export function startCli(args: readonly string[], options: RunOptions = {}): CliProcess {
   const child = spawnCli(args, options);
   let stdout = '';
   let stderr = '';
+  let closed = false;
+  const watchers = new Set<() => void>();
   child.stdout.on('data', (chunk: string) => {
     stdout += chunk;
   });
   child.stderr.on('data', (chunk: string) => {
     stderr += chunk;
+    for (const watcher of watchers) watcher();
   });
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`flexgate ${args.join(' ')} did not exit within ${timeoutMs} ms\n${stdout}\n${stderr}`));
-    }, timeoutMs);
+  // 'close', not 'exit': by then stdout and stderr have been read to the end.
+  const exited = new Promise<CliResult>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code, signal) => {
-      clearTimeout(timer);
+      closed = true;
       resolve({ code, signal, stdout, stderr });
+      for (const watcher of watchers) watcher();
     });
   });
+  const waitForStderr = (pattern: RegExp) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const check = () => {
+        const match = pattern.exec(stderr);
+        if (match === null && !closed) return;
+        watchers.delete(check);
+        if (match !== null) resolve(match);
+        else reject(new Error(`flexgate ${args.join(' ')} exited before printing ${pattern}:\n${stderr}`));
+      };
+      watchers.add(check);
+      check();
+    });
+  return { child, stdout: () => stdout, stderr: () => stderr, waitForStderr, exited };
+}
+
+/** Runs `flexgate <args>` to completion. */
+export async function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  const cli = startCli(args, options);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      cli.child.kill('SIGKILL');
+      reject(
+        new Error(`flexgate ${args.join(' ')} did not exit within ${timeoutMs} ms\n${cli.stdout()}\n${cli.stderr()}`),
+      );
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([cli.exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Parses stdout of a `--json` command, with the output in the message if it is not JSON. */
