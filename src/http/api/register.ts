@@ -259,6 +259,8 @@ interface ValidInput {
 /** A route without query parameters takes none: an unknown parameter is a validation error, not ignored. */
 const NO_QUERY = z.strictObject({});
 
+const hasKeys = (value: unknown) => typeof value === 'object' && value !== null && Object.keys(value).length > 0;
+
 /** Validates path, query and body together, so one 400 lists every offending field. */
 function validateInput(route: AnyApiRoute, request: FastifyRequest): ValidInput {
   const fields = emptyFieldErrors();
@@ -272,7 +274,9 @@ function validateInput(route: AnyApiRoute, request: FastifyRequest): ValidInput 
     return undefined;
   };
   const params = parse(route.params, request.params ?? {}, 'path');
-  const query = parse(route.query ?? NO_QUERY, request.query ?? {}, 'query');
+  // An empty query needs no parse on a route without query parameters (most GETs of one resource, /me).
+  const querySchema = route.query ?? (hasKeys(request.query) ? NO_QUERY : undefined);
+  const query = parse(querySchema, request.query ?? {}, 'query');
   const body = parse(route.body, request.body, 'body');
   if (Object.keys(fields).length > 0) throw new ValidationError(fields);
   return { params, query, body };
