@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type CoreConfig, MAX_ACCESS_TOKEN_TTL_SECONDS } from './core/context.js';
+import { type CoreConfig, MAX_ACCESS_TOKEN_TTL_SECONDS } from './oauth/context.js';
 
 /**
  * Flexgate's configuration: every option, its default and its environment variable, in one place.

@@ -1,5 +1,5 @@
-import { type CoreContext, MAX_ACCESS_TOKEN_TTL_SECONDS } from './context.js';
-import { staleLoginAttemptsBefore } from './login-throttle.js';
+import { type CoreContext, MAX_ACCESS_TOKEN_TTL_SECONDS } from './oauth/context.js';
+import { staleLoginAttemptsBefore } from './portal/domain/login-throttle.js';
 
 /**
  * Deletes what nothing can use any more: expired codes, refresh tokens, sessions and revocations, login

@@ -1,8 +1,8 @@
 import { argon2Passwords } from './adapters/argon2.js';
 import type { Config } from './config.js';
-import type { CoreContext } from './core/context.js';
-import { createCore, loadSharedState } from './core/create-core.js';
-import type { Clock, PasswordHasher } from './core/ports.js';
+import type { CoreContext } from './oauth/context.js';
+import { createCore, loadSharedState } from './oauth/create.js';
+import type { Clock, PasswordHasher } from './oauth/ports.js';
 import { openStorage } from './storage/open.js';
 
 export interface RuntimeOverrides {

@@ -1,5 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
-import type { PasswordHasher } from '../core/ports.js';
+import type { PasswordHasher } from '../oauth/ports.js';
 
 /** argon2id with the OWASP-recommended minimum (19 MiB, 2 iterations, 1 lane). */
 const OPTIONS = {

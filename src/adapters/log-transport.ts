@@ -1,4 +1,4 @@
-import type { MessageTransport } from '../core/resources/message-worker.js';
+import type { MessageTransport } from '../apis/example/messages/worker.js';
 
 /**
  * The built-in message transport. Flexgate ships no SMS or e-mail gateway: this one records the hand-off in

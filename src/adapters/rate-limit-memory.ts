@@ -1,5 +1,5 @@
-import type { Clock } from '../core/ports.js';
-import type { RateLimitDecision, RateLimiter, RateLimitPolicy } from '../core/rate-limit.js';
+import type { Clock } from '../oauth/ports.js';
+import type { RateLimitDecision, RateLimiter, RateLimitPolicy } from '../apis/rate-limiter.js';
 
 interface Window {
   count: number;

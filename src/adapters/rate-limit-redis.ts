@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { RateLimitDecision, RateLimiter, RateLimitPolicy } from '../core/rate-limit.js';
+import type { RateLimitDecision, RateLimiter, RateLimitPolicy } from '../apis/rate-limiter.js';
 
 export const DEFAULT_REDIS_KEY_PREFIX = 'flexgate:rl:';
 

@@ -1,5 +1,5 @@
-import type { Clock } from '../core/ports.js';
-import type { RateLimiter, RateLimitPolicy } from '../core/rate-limit.js';
+import type { Clock } from '../oauth/ports.js';
+import type { RateLimiter, RateLimitPolicy } from '../apis/rate-limiter.js';
 import { MemoryRateLimiter } from './rate-limit-memory.js';
 import { openRedisRateLimiter, type RedisRateLimiterOptions } from './rate-limit-redis.js';
 

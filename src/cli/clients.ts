@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
-import { createClient, deleteClient, rotateClientSecret } from '../core/clients.js';
-import { InputError } from '../core/errors.js';
-import { type ClientRecord, ENVIRONMENTS, type Environment, GRANT_TYPES, type GrantType } from '../core/ports.js';
+import { createClient, deleteClient, rotateClientSecret } from '../oauth/clients.js';
+import { InputError } from '../oauth/errors.js';
+import { type ClientRecord, ENVIRONMENTS, type Environment, GRANT_TYPES, type GrantType } from '../oauth/ports.js';
 import { collect, parseInteger, printJson, type StorageFlags, withRuntime, withStorageOptions } from './shared.js';
 
 interface CreateClientFlags extends StorageFlags {

@@ -31,8 +31,8 @@ import {
 } from '@flexgate/client';
 import { type FileLockOptions, FileLockTimeoutError, releaseHeldLocksSync, withFileLock } from '@flexgate/client/node';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { InputError } from '../core/errors.js';
-import { isLoopbackHost } from '../core/validation.js';
+import { InputError } from '../oauth/errors.js';
+import { isLoopbackHost } from '../portal/domain/validation.js';
 import { checkHttpUrl, checkUsage, readStdin, UsageError } from './shared.js';
 
 /* ----- profiles ----- */

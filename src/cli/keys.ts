@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { MAX_ACCESS_TOKEN_TTL_SECONDS } from '../core/context.js';
+import { MAX_ACCESS_TOKEN_TTL_SECONDS } from '../oauth/context.js';
 import { withRuntime, withStorageOptions } from './shared.js';
 
 const KEY_ROTATION_MARGIN_MS = 5 * 60 * 1000;

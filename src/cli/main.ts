@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
-import { InputError } from '../core/errors.js';
+import { InputError } from '../oauth/errors.js';
 import { StorageOpenError } from '../storage/open.js';
 import { registerClients } from './clients.js';
 import { registerDeveloperCommands } from './developer.js';

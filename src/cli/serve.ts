@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { loadConfig } from '../config.js';
-import { describeDemoSeed, seedDemoData } from '../demo.js';
+import { describeDemoSeed, seedDemoData } from '../demo/seed.js';
 import { startServer } from '../server.js';
 import { describeDatabase } from '../storage/open.js';
 import { configFlags, type StorageFlags, withStorageOptions } from './shared.js';

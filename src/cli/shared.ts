@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type ConfigInput, loadConfig } from '../config.js';
-import type { CoreContext } from '../core/context.js';
-import { InputError } from '../core/errors.js';
+import type { CoreContext } from '../oauth/context.js';
+import { InputError } from '../oauth/errors.js';
 import { openRuntime } from '../runtime.js';
 
 export interface StorageFlags {

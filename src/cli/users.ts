@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { InputError } from '../core/errors.js';
-import { UniqueViolationError } from '../core/ports.js';
-import { createUser } from '../core/users.js';
+import { InputError } from '../oauth/errors.js';
+import { UniqueViolationError } from '../oauth/ports.js';
+import { createUser } from '../portal/domain/users.js';
 import { readStdin, type StorageFlags, withRuntime, withStorageOptions } from './shared.js';
 
 interface CreateUserFlags extends StorageFlags {

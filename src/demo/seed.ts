@@ -1,11 +1,11 @@
-import { createClient } from './core/clients.js';
-import type { CoreContext } from './core/context.js';
-import { ENVIRONMENTS } from './core/ports.js';
-import { demoContacts } from './core/resources/demo-contacts.js';
-import { demoNews } from './core/resources/demo-news.js';
-import { clientOwnerId } from './core/resources/owner.js';
-import { createUser } from './core/users.js';
-import { checkRedirectUri } from './core/validation.js';
+import { createClient } from '../oauth/clients.js';
+import type { CoreContext } from '../oauth/context.js';
+import { ENVIRONMENTS } from '../oauth/ports.js';
+import { demoContacts } from './contacts.js';
+import { demoNews } from './news.js';
+import { clientOwnerId } from '../apis/example/owner.js';
+import { createUser } from '../portal/domain/users.js';
+import { checkRedirectUri } from '../portal/domain/validation.js';
 
 export const DEMO_USERNAME = 'demo';
 export const DEMO_APP_NAME = 'Demo app';

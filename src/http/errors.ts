@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { OAuthError } from '../core/errors.js';
+import { OAuthError } from '../oauth/errors.js';
 
 /**
  * The one place that decides what an error looks like on the wire. OAuthErrors are sent as RFC 6749 §5.2

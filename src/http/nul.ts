@@ -1,4 +1,4 @@
-import { OAuthError } from '../core/errors.js';
+import { OAuthError } from '../oauth/errors.js';
 
 /**
  * No Flexgate parameter may hold a NUL byte, and PostgreSQL refuses one in text (an error, not a mismatch):

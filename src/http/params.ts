@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { RawParams } from '../core/params.js';
+import type { RawParams } from '../oauth/params.js';
 
 /** A form body or query string as the core reads it (repeated keys arrive as arrays). */
 export function bodyParams(request: FastifyRequest): RawParams {

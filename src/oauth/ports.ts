@@ -4,7 +4,7 @@
  * Secrets (client secrets, codes, refresh tokens, session ids) are only ever stored as hashes.
  */
 
-import type { ResourceRepositories } from './resources/ports.js';
+import type { ResourceRepositories } from '../apis/example/ports.js';
 
 export type Environment = 'sandbox' | 'live';
 export const ENVIRONMENTS: readonly Environment[] = ['sandbox', 'live'];

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { NavLink } from '../portal/layout.js';
+import type { NavLink } from './pages/layout.js';
 
 /** Every portal page the navigation may point to, in menu order; `admin` pages only for administrators. */
 const PORTAL_PAGES: readonly (NavLink & { admin?: true })[] = [

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { CoreContext } from '../core/context.js';
-import { type ActiveSession, createSession, findSession } from '../core/sessions.js';
+import type { CoreContext } from '../oauth/context.js';
+import { type ActiveSession, createSession, findSession } from './domain/sessions.js';
 
 export const SESSION_COOKIE = 'fg_session';
 

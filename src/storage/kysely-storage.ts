@@ -30,13 +30,13 @@ import {
   UniqueViolationError,
   type UserRecord,
   type UserRepository,
-} from '../core/ports.js';
+} from '../oauth/ports.js';
 import type {
   ContactRepository,
   IdempotencyRepository,
   MessageRepository,
   NewsRepository,
-} from '../core/resources/ports.js';
+} from '../apis/example/ports.js';
 import { createResourceRepositories } from './resource-repositories.js';
 import type {
   AppsTable,

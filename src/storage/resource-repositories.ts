@@ -5,8 +5,8 @@
  * range can use the table's (scope…, t, id) index.
  */
 import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
-import type { Environment } from '../core/ports.js';
-import { UniqueViolationError } from '../core/ports.js';
+import type { Environment } from '../oauth/ports.js';
+import { UniqueViolationError } from '../oauth/ports.js';
 import type {
   ContactRecord,
   ContactRepository,
@@ -22,7 +22,7 @@ import type {
   NewsRepository,
   PagePosition,
   ResourceRepositories,
-} from '../core/resources/ports.js';
+} from '../apis/example/ports.js';
 import { type Context, json, strings, write } from './kysely-storage.js';
 import type {
   ContactsTable,

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCOPE_CATALOGUE } from '../../src/core/scopes.js';
+import { SCOPE_CATALOGUE } from '../../src/oauth/scopes.js';
 import { chromiumAvailable, launchChromium, screenshot } from '../helpers/chromium.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 

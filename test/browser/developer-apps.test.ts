@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../../src/core/users.js';
+import { createUser } from '../../src/portal/domain/users.js';
 import { chromiumAvailable, launchChromium, SCREENSHOT_DIR } from '../helpers/chromium.js';
 import { clientCredentialsToken } from '../helpers/developer-apps.js';
 import { jwtPayload } from '../helpers/oauth-client.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { createClient } from '../../src/core/clients.js';
+import { createClient } from '../../src/oauth/clients.js';
 import { openRuntime } from '../../src/runtime.js';
 import { expectOneErrorLine } from '../helpers/cli-expect.js';
 import {

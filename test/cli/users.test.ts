@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { verifyPassword } from '../../src/core/sessions.js';
+import { verifyPassword } from '../../src/portal/domain/sessions.js';
 import { openRuntime } from '../../src/runtime.js';
 import { expectOneErrorLine } from '../helpers/cli-expect.js';
 import { type CliResult, createSandbox, ensureCliBuilt, runCli, type Sandbox } from '../helpers/cli-process.js';

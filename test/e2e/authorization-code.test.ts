@@ -3,7 +3,7 @@
  * remembered consent, PKCE, code expiry, code binding and code replay.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeScope } from '../../src/core/scopes.js';
+import { describeScope } from '../../src/oauth/scopes.js';
 import {
   authorize,
   Browser,

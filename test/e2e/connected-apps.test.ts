@@ -4,9 +4,9 @@
  * else's; every link the home page shows answers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteClient } from '../../src/core/clients.js';
-import { listConnectedApps } from '../../src/core/connected-apps.js';
-import { formatUtc } from '../../src/portal/connected-apps-page.js';
+import { deleteClient } from '../../src/oauth/clients.js';
+import { listConnectedApps } from '../../src/portal/domain/connected-apps.js';
+import { formatUtc } from '../../src/portal/pages/connected-apps-page.js';
 import { authorize, Browser, elements, hiddenFields } from '../helpers/browser-flow.js';
 import {
   type Fixture,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteClient } from '../../src/core/clients.js';
-import { InputError } from '../../src/core/errors.js';
-import { createUser } from '../../src/core/users.js';
+import { deleteClient } from '../../src/oauth/clients.js';
+import { InputError } from '../../src/oauth/errors.js';
+import { createUser } from '../../src/portal/domain/users.js';
 import { elements } from '../helpers/browser-flow.js';
 import {
   appIdOn,

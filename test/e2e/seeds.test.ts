@@ -4,7 +4,7 @@
  * with refresh at /oauth/token (seeds 000 and 001).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCOPE_CATALOGUE } from '../../src/core/scopes.js';
+import { SCOPE_CATALOGUE } from '../../src/oauth/scopes.js';
 import { authorize, Browser } from '../helpers/browser-flow.js';
 import { type Fixture, startFixture } from '../helpers/e2e.js';
 import { basicAuth, getMe, jwtPayload, type TokenBody } from '../helpers/oauth-client.js';

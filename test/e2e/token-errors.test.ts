@@ -4,7 +4,7 @@
  */
 import { createLocalJWKSet, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCOPE_CATALOGUE } from '../../src/core/scopes.js';
+import { SCOPE_CATALOGUE } from '../../src/oauth/scopes.js';
 import {
   type Fixture,
   obtainCode,

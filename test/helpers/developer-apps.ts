@@ -2,7 +2,7 @@
  * Driving the developer portal's application pages the way a person does: read the form the server renders
  * (its CSRF token), post it, and read the credentials off the page that comes back.
  */
-import type { Environment } from '../../src/core/ports.js';
+import type { Environment } from '../../src/oauth/ports.js';
 import { type Browser, elements, hiddenFields, type Page } from './browser-flow.js';
 import { type ClientCredentials, tokenRequest } from './oauth-client.js';
 

@@ -3,7 +3,7 @@
  * login costs an argon2 verification, so each file logs in once), and one-call helpers to register a client
  * and run the authorization-code flow to a code or to tokens.
  */
-import type { NewClientInput } from '../../src/core/clients.js';
+import type { NewClientInput } from '../../src/oauth/clients.js';
 import { authorize, Browser, type Credentials, codeFrom, hiddenFields, isLoginPage } from './browser-flow.js';
 import { type ClientCredentials, redeemCode, type TokenSet } from './oauth-client.js';
 import { startTestServer, type TestServer, type TestServerOptions } from './server.js';

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { type ConfigInput, loadConfig } from '../../src/config.js';
-import { createClient, type NewClientInput } from '../../src/core/clients.js';
-import { ManualClock } from '../../src/core/clock.js';
-import type { CoreContext } from '../../src/core/context.js';
-import { createUser } from '../../src/core/users.js';
+import { createClient, type NewClientInput } from '../../src/oauth/clients.js';
+import { ManualClock } from '../../src/oauth/clock.js';
+import type { CoreContext } from '../../src/oauth/context.js';
+import { createUser } from '../../src/portal/domain/users.js';
 import { type RunningServer, startServer } from '../../src/server.js';
 import { freePort } from './ports.js';
 

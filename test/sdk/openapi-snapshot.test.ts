@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { API_ROUTES } from '../../src/http/api/index.js';
-import { buildOpenApiDocument } from '../../src/http/api/openapi.js';
+import { API_ROUTES } from '../../src/apis/example/index.js';
+import { buildOpenApiDocument } from '../../src/apis/docs/openapi.js';
 
 /**
  * The SDK's types are generated from packages/client/openapi.json, a committed snapshot of the server's

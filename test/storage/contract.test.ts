@@ -18,7 +18,7 @@ import {
   type Storage,
   UniqueViolationError,
   type UserRecord,
-} from '../../src/core/ports.js';
+} from '../../src/oauth/ports.js';
 import { migrations } from '../../src/storage/migrations/index.js';
 import { describeDatabase, openStorage, StorageOpenError } from '../../src/storage/open.js';
 import { dialects, PG_URL } from '../helpers/storage-harness.js';

@@ -2,9 +2,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { MemoryRateLimiter } from '../../src/adapters/rate-limit-memory.js';
-import { isJsonAcceptable, isJsonContentType } from '../../src/http/api/content-negotiation.js';
-import { registerApiRoutes } from '../../src/http/api/register.js';
-import { defineRoute } from '../../src/http/api/route.js';
+import { isJsonAcceptable, isJsonContentType } from '../../src/apis/pipeline/negotiate.js';
+import { registerApiRoutes } from '../../src/apis/pipeline.js';
+import { defineRoute } from '../../src/apis/route.js';
 import { apiClient } from '../helpers/api.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 

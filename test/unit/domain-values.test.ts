@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoNews } from '../../src/core/resources/demo-news.js';
+import { demoNews } from '../../src/demo/news.js';
 import {
   domainTypes,
   domainValues,
@@ -7,16 +7,16 @@ import {
   isDomainTypeId,
   LABEL_LANGUAGES,
   SCOPE_LABELS,
-} from '../../src/core/resources/domain-values.js';
-import { ISO_639_1_CODES } from '../../src/core/resources/languages.js';
-import { decodeCursor, encodeCursor, fetchPage } from '../../src/core/resources/pagination.js';
+} from '../../src/apis/example/reference/domain-values.js';
+import { ISO_639_1_CODES } from '../../src/apis/example/reference/languages.js';
+import { decodeCursor, encodeCursor, fetchPage } from '../../src/apis/example/pagination.js';
 import {
   MESSAGE_CHANNELS,
   MESSAGE_STATUSES,
   type NewsFilter,
   type NewsRecord,
-} from '../../src/core/resources/ports.js';
-import { SCOPE_CATALOGUE } from '../../src/core/scopes.js';
+} from '../../src/apis/example/ports.js';
+import { SCOPE_CATALOGUE } from '../../src/oauth/scopes.js';
 
 const codes = (id: number, lang = 'en') => (domainValues(id, lang) ?? []).map((value) => value.code);
 const nameOf = (id: number, code: string, lang: string) => domainValues(id, lang)?.find((v) => v.code === code)?.name;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isCommonPassword } from '../../src/core/common-passwords.js';
-import { LOGIN_RULES, lockedMessage, loginDelayMs } from '../../src/core/login-throttle.js';
-import { checkNewPassword } from '../../src/core/validation.js';
+import { isCommonPassword } from '../../src/portal/domain/common-passwords.js';
+import { LOGIN_RULES, lockedMessage, loginDelayMs } from '../../src/portal/domain/login-throttle.js';
+import { checkNewPassword } from '../../src/portal/domain/validation.js';
 
 describe('login throttle rules', () => {
   it('are the documented ones', () => {

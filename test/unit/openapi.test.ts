@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { SCOPE_CATALOGUE } from '../../src/core/scopes.js';
-import { API_ROUTES } from '../../src/http/api/index.js';
-import { buildOpenApiDocument } from '../../src/http/api/openapi.js';
-import { type AnyApiRoute, defineRoute } from '../../src/http/api/route.js';
+import { SCOPE_CATALOGUE } from '../../src/oauth/scopes.js';
+import { API_ROUTES } from '../../src/apis/example/index.js';
+import { buildOpenApiDocument } from '../../src/apis/docs/openapi.js';
+import { type AnyApiRoute, defineRoute } from '../../src/apis/route.js';
 import {
   e164Phone,
   integerId,
@@ -17,7 +17,7 @@ import {
   pageCursor,
   pageLimit,
   resourceId,
-} from '../../src/http/api/schemas.js';
+} from '../../src/apis/example/schemas.js';
 
 const ISSUER = 'https://flexgate.example.com';
 

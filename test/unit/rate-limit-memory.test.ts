@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRateLimiter } from '../../src/adapters/rate-limit.js';
 import { MemoryRateLimiter } from '../../src/adapters/rate-limit-memory.js';
-import { ManualClock } from '../../src/core/clock.js';
+import { ManualClock } from '../../src/oauth/clock.js';
 
 const limiter = (limit: number, windowSeconds: number, clock = new ManualClock()) =>
   new MemoryRateLimiter({ limit, windowSeconds }, clock);

@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { validateAuthorizationRequest } from '../../src/core/endpoints/authorize.js';
-import { isRegisteredRedirectUri, redirectUriMatches } from '../../src/core/redirect-uris.js';
-import { checkRedirectUri } from '../../src/core/validation.js';
+import { validateAuthorizationRequest } from '../../src/oauth/endpoints/authorize.js';
+import { isRegisteredRedirectUri, redirectUriMatches } from '../../src/oauth/redirect-uris.js';
+import { checkRedirectUri } from '../../src/portal/domain/validation.js';
 
 const V4 = 'http://127.0.0.1/callback';
 const V6 = 'http://[::1]/callback';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cryptoRandom, hashSecret, secretMatches } from '../../src/core/secrets.js';
+import { cryptoRandom, hashSecret, secretMatches } from '../../src/oauth/secrets.js';
 
 describe('cryptoRandom', () => {
   it('gives URL-safe strings of the requested entropy, never the same twice (across pool refills)', () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ENDPOINT_PATHS } from '../../core/endpoints/metadata.js';
-import { SCOPE_CATALOGUE } from '../../core/scopes.js';
-import { type AnyApiRoute, API_BASE, type HttpMethod } from './route.js';
+import { ENDPOINT_PATHS } from '../../oauth/endpoints/metadata.js';
+import { SCOPE_CATALOGUE } from '../../oauth/scopes.js';
+import { type AnyApiRoute, API_BASE, type HttpMethod } from '../route.js';
 
 /**
  * The OpenAPI 3.1 document of the REST API, generated from the route table: the zod schemas that validate

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { CoreContext } from '../../core/context.js';
-import { buildOpenApiDocument } from '../api/openapi.js';
-import { buildPostmanCollection } from '../api/postman.js';
-import type { AnyApiRoute } from '../api/route.js';
+import type { CoreContext } from '../../oauth/context.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { buildPostmanCollection } from './postman.js';
+import type { AnyApiRoute } from '../route.js';
 
 /**
  * The API's documentation: GET /openapi.json, GET /postman.json, and Swagger UI at GET /docs. Swagger UI's

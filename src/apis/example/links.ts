@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Page } from '../../core/resources/pagination.js';
+import type { Page } from './pagination.js';
 
 /**
  * The `next` link of a list: this request's path and query with `cursor` replaced, or null on the last page.

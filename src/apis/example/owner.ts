@@ -1,5 +1,5 @@
-import type { CoreContext } from '../context.js';
-import type { AccessTokenClaims } from '../tokens/access-token.js';
+import type { CoreContext } from '../../oauth/context.js';
+import type { AccessTokenClaims } from '../../oauth/tokens/access-token.js';
 import type { DataScope } from './ports.js';
 
 /** The owner id of a client's data when no application (hence no developer) owns the client. */

@@ -3,7 +3,7 @@
  * SQL. Every resource row belongs to one owner in one environment (a `DataScope`): sandbox and live data
  * never mix, and one owner never sees another's. Times are epoch milliseconds.
  */
-import type { Environment } from '../ports.js';
+import type { Environment } from '../../oauth/ports.js';
 
 /** Whose data a request may touch: the token's owner in the token's environment. */
 export interface DataScope {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isLanguageCode } from '../../core/resources/languages.js';
-import { decodeCursor } from '../../core/resources/pagination.js';
+import { isLanguageCode } from './reference/languages.js';
+import { decodeCursor } from './pagination.js';
 
 /**
  * Schema pieces shared by the API routes. Messages follow the seed's validation sample

@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify';
-import type { CoreContext } from '../core/context.js';
-import { OAuthError } from '../core/errors.js';
-import type { Environment } from '../core/ports.js';
-import { isSubset } from '../core/scopes.js';
-import type { AccessTokenClaims } from '../core/tokens/access-token.js';
+import type { CoreContext } from '../../oauth/context.js';
+import { OAuthError } from '../../oauth/errors.js';
+import type { Environment } from '../../oauth/ports.js';
+import { isSubset } from '../../oauth/scopes.js';
+import type { AccessTokenClaims } from '../../oauth/tokens/access-token.js';
 
 // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { emptyFieldErrors, type FieldErrors } from './errors.js';
+import { emptyFieldErrors, type FieldErrors } from '../errors.js';
 
 /**
  * zod issues → the seeds' validation map: field name (as the client wrote it; `tags[0]` inside arrays,

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { parseBasicAuthorization } from '../../core/client-auth.js';
-import type { CoreContext } from '../../core/context.js';
-import { handleIntrospectionRequest } from '../../core/endpoints/introspect.js';
+import { parseBasicAuthorization } from '../../oauth/client-auth.js';
+import type { CoreContext } from '../../oauth/context.js';
+import { handleIntrospectionRequest } from '../../oauth/endpoints/introspect.js';
 import { bodyParams } from '../params.js';
 
 export function introspectionRoutes(app: FastifyInstance, ctx: CoreContext): void {

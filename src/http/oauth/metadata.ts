@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { CoreContext } from '../../core/context.js';
-import { authorizationServerMetadata, ENDPOINT_PATHS } from '../../core/endpoints/metadata.js';
+import type { CoreContext } from '../../oauth/context.js';
+import { authorizationServerMetadata, ENDPOINT_PATHS } from '../../oauth/endpoints/metadata.js';
 
 /** RFC 8414 §3: served at /.well-known/oauth-authorization-server (+ the issuer's path, if it has one). */
 export const metadataPath = (issuer: string): string =>

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { parseBasicAuthorization } from '../../core/client-auth.js';
-import type { CoreContext } from '../../core/context.js';
-import { handleRevocationRequest } from '../../core/endpoints/revoke.js';
+import { parseBasicAuthorization } from '../../oauth/client-auth.js';
+import type { CoreContext } from '../../oauth/context.js';
+import { handleRevocationRequest } from '../../oauth/endpoints/revoke.js';
 import { bodyParams } from '../params.js';
 
 /** RFC 7009 §2: 200 with an empty body whether or not the token was known. */

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { parseBasicAuthorization } from '../../core/client-auth.js';
-import type { CoreContext } from '../../core/context.js';
-import { handleTokenRequest } from '../../core/endpoints/token.js';
+import { parseBasicAuthorization } from '../../oauth/client-auth.js';
+import type { CoreContext } from '../../oauth/context.js';
+import { handleTokenRequest } from '../../oauth/endpoints/token.js';
 import { bodyParams } from '../params.js';
 
 /** RFC 6749 §3.2 token endpoint, at both paths the seeds use. */

@@ -6,8 +6,8 @@
  * Every function takes the acting user. Someone who is not the owner (or, for the admin functions, not an
  * admin) gets AppNotFoundError, exactly as for an id that does not exist, so an id reveals nothing.
  */
-import { checkClient, type IssuedClient, prepareClient, rotateClientSecret } from './clients.js';
-import { type CoreContext, MAX_ACCESS_TOKEN_TTL_SECONDS } from './context.js';
+import { checkClient, type IssuedClient, prepareClient, rotateClientSecret } from '../../oauth/clients.js';
+import { type CoreContext, MAX_ACCESS_TOKEN_TTL_SECONDS } from '../../oauth/context.js';
 import {
   type AppRecord,
   type ClientRecord,
@@ -16,8 +16,8 @@ import {
   type GrantType,
   type Repositories,
   type UserRecord,
-} from './ports.js';
-import { isKnownScope } from './scopes.js';
+} from '../../oauth/ports.js';
+import { isKnownScope } from '../../oauth/scopes.js';
 import { checkRedirectUri } from './validation.js';
 
 export const MAX_APP_NAME_LENGTH = 100;

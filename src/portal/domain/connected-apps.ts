@@ -1,6 +1,6 @@
-import type { CoreContext } from './context.js';
-import type { Environment } from './ports.js';
-import { describeScope, type ScopeDefinition } from './scopes.js';
+import type { CoreContext } from '../../oauth/context.js';
+import type { Environment } from '../../oauth/ports.js';
+import { describeScope, type ScopeDefinition } from '../../oauth/scopes.js';
 
 /** An app (client) an end user has granted access to, as the Connected apps page shows it. */
 export interface ConnectedApp {

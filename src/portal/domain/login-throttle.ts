@@ -1,5 +1,5 @@
-import type { CoreContext } from './context.js';
-import type { LoginAttemptKind } from './ports.js';
+import type { CoreContext } from '../../oauth/context.js';
+import type { LoginAttemptKind } from '../../oauth/ports.js';
 
 /**
  * Login rate limiting, counted in storage so that every instance shares the counts and the locks.

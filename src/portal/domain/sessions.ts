@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { CoreContext } from './context.js';
-import type { SessionRecord, UserRecord } from './ports.js';
-import { hashSecret } from './secrets.js';
+import type { CoreContext } from '../../oauth/context.js';
+import type { SessionRecord, UserRecord } from '../../oauth/ports.js';
+import { hashSecret } from '../../oauth/secrets.js';
 
 /**
  * Browser sessions for the login and consent pages: server-side rows keyed by the hash of a random id.

@@ -1,6 +1,6 @@
-import type { CoreContext } from './context.js';
-import { InputError } from './errors.js';
-import type { UserRecord } from './ports.js';
+import type { CoreContext } from '../../oauth/context.js';
+import { InputError } from '../../oauth/errors.js';
+import type { UserRecord } from '../../oauth/ports.js';
 import { checkPassword, checkUsername } from './validation.js';
 
 export async function createUser(

@@ -1,6 +1,6 @@
 /** The account pages: sign-up, and the signed-in user's account with its change-password form. */
-import type { FieldErrors } from '../core/accounts.js';
-import { MIN_PASSWORD_LENGTH, USERNAME_RULE } from '../core/validation.js';
+import type { FieldErrors } from '../domain/accounts.js';
+import { MIN_PASSWORD_LENGTH, USERNAME_RULE } from '../domain/validation.js';
 import { type PortalNav, renderPage } from './layout.js';
 
 interface FieldProps {

@@ -1,4 +1,4 @@
-import type { ConnectedApp } from '../core/connected-apps.js';
+import type { ConnectedApp } from '../domain/connected-apps.js';
 import { type PortalNav, renderPage } from './layout.js';
 
 export interface ConnectedAppsPageProps {

@@ -1,4 +1,4 @@
-import type { ScopeDefinition } from '../core/scopes.js';
+import type { ScopeDefinition } from '../../oauth/scopes.js';
 import { HiddenFields, renderPage } from './layout.js';
 
 export interface ConsentPageProps {

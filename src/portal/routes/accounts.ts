@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { changePassword, signUp } from '../../core/accounts.js';
-import type { CoreContext } from '../../core/context.js';
-import type { RawParams } from '../../core/params.js';
-import { csrfTokenMatches, replaceSession } from '../../core/sessions.js';
-import { accountPage, signUpPage } from '../../portal/account-pages.js';
-import { errorPage } from '../../portal/error-page.js';
+import { changePassword, signUp } from '../domain/accounts.js';
+import type { CoreContext } from '../../oauth/context.js';
+import type { RawParams } from '../../oauth/params.js';
+import { csrfTokenMatches, replaceSession } from '../domain/sessions.js';
+import { accountPage, signUpPage } from '../pages/account-pages.js';
+import { errorPage } from '../pages/error-page.js';
 import { redirect, sendHtml } from '../html.js';
-import { bodyParams, formField, queryParams } from '../params.js';
-import { currentUser, requireUser, requireUserForm } from '../portal-session.js';
+import { bodyParams, formField, queryParams } from '../../http/params.js';
+import { currentUser, requireUser, requireUserForm } from '../session.js';
 import { safeReturnTo } from '../return-to.js';
 import { ensureSession, readSession, setSessionCookie } from '../session-cookie.js';
 

@@ -1,20 +1,20 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { CoreContext } from '../../core/context.js';
+import type { CoreContext } from '../../oauth/context.js';
 import {
   type AuthorizationRequest,
   approveAuthorization,
   denyAuthorization,
   needsConsent,
   validateAuthorizationRequest,
-} from '../../core/endpoints/authorize.js';
-import type { RawParams } from '../../core/params.js';
-import { describeScope } from '../../core/scopes.js';
-import { type ActiveSession, csrfTokenMatches } from '../../core/sessions.js';
-import { consentPage } from '../../portal/consent-page.js';
-import { errorPage } from '../../portal/error-page.js';
+} from '../../oauth/endpoints/authorize.js';
+import type { RawParams } from '../../oauth/params.js';
+import { describeScope } from '../../oauth/scopes.js';
+import { type ActiveSession, csrfTokenMatches } from '../domain/sessions.js';
+import { consentPage } from '../pages/consent-page.js';
+import { errorPage } from '../pages/error-page.js';
 import { redirect, sendHtml } from '../html.js';
-import { bodyParams, formField, queryParams } from '../params.js';
-import { currentUser } from '../portal-session.js';
+import { bodyParams, formField, queryParams } from '../../http/params.js';
+import { currentUser } from '../session.js';
 
 /**
  * GET /oauth/authorize validates the request, sends the user to log in if needed, then either redirects at

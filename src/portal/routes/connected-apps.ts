@@ -4,13 +4,13 @@ import {
   ConnectedAppNotFoundError,
   listConnectedApps,
   revokeConnectedApp,
-} from '../../core/connected-apps.js';
-import type { CoreContext } from '../../core/context.js';
-import { connectedAppsPage } from '../../portal/connected-apps-page.js';
-import { errorPage } from '../../portal/error-page.js';
+} from '../domain/connected-apps.js';
+import type { CoreContext } from '../../oauth/context.js';
+import { connectedAppsPage } from '../pages/connected-apps-page.js';
+import { errorPage } from '../pages/error-page.js';
 import { redirect, sendHtml } from '../html.js';
-import { formField, queryParams } from '../params.js';
-import { requireUser, requireUserForm } from '../portal-session.js';
+import { formField, queryParams } from '../../http/params.js';
+import { requireUser, requireUserForm } from '../session.js';
 
 /**
  * GET /account/apps lists the apps the user has allowed; POST /account/apps/:clientId/revoke takes one

@@ -12,15 +12,15 @@ import {
   listMyApps,
   rotateAppSecret,
   updateApp,
-} from '../../core/apps.js';
-import type { CoreContext } from '../../core/context.js';
-import type { RawParams } from '../../core/params.js';
-import { ENVIRONMENTS, type Environment } from '../../core/ports.js';
-import { adminAppsPage, appFormPage, appListPage, appPage, deleteAppPage } from '../../portal/developer-apps.js';
-import { errorPage } from '../../portal/error-page.js';
+} from '../domain/apps.js';
+import type { CoreContext } from '../../oauth/context.js';
+import type { RawParams } from '../../oauth/params.js';
+import { ENVIRONMENTS, type Environment } from '../../oauth/ports.js';
+import { adminAppsPage, appFormPage, appListPage, appPage, deleteAppPage } from '../pages/developer-apps.js';
+import { errorPage } from '../pages/error-page.js';
 import { redirect, sendHtml } from '../html.js';
-import { bodyParams, formField } from '../params.js';
-import { requireUser, requireUserForm } from '../portal-session.js';
+import { bodyParams, formField } from '../../http/params.js';
+import { requireUser, requireUserForm } from '../session.js';
 
 const EMPTY_INPUT: AppInput = {
   name: '',

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import type { CoreContext } from '../../core/context.js';
-import { ENDPOINT_PATHS } from '../../core/endpoints/metadata.js';
-import { homePage } from '../../portal/home-page.js';
+import type { CoreContext } from '../../oauth/context.js';
+import { ENDPOINT_PATHS } from '../../oauth/endpoints/metadata.js';
+import { homePage } from '../pages/home-page.js';
 import { sendHtml } from '../html.js';
-import { servesPage } from '../portal-links.js';
-import { currentUser } from '../portal-session.js';
-import { metadataPath } from './metadata.js';
+import { servesPage } from '../links.js';
+import { currentUser } from '../session.js';
+import { metadataPath } from '../../http/oauth/metadata.js';
 
 /**
  * GET /: what Flexgate is and where to go next. Links are checked against the router when the page is

@@ -5,8 +5,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { API_ROUTES } from '../../../src/http/api/index.js';
-import type { AnyApiRoute } from '../../../src/http/api/route.js';
+import { API_ROUTES } from '../../../src/apis/example/index.js';
+import type { AnyApiRoute } from '../../../src/apis/route.js';
 import { ALL_SCOPES, API, type ApiResponse, apiCall, apiClient } from '../../helpers/api.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 

@@ -3,10 +3,10 @@
  * long enough ago is delivered even when a full batch of older-created messages, sent later, is not due.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newContact } from '../../../src/core/resources/contacts.js';
-import { type MessageTransport, MessageWorker } from '../../../src/core/resources/message-worker.js';
-import { newMessage } from '../../../src/core/resources/messages.js';
-import type { DataScope } from '../../../src/core/resources/ports.js';
+import { newContact } from '../../../src/apis/example/contacts/service.js';
+import { type MessageTransport, MessageWorker } from '../../../src/apis/example/messages/worker.js';
+import { newMessage } from '../../../src/apis/example/messages/service.js';
+import type { DataScope } from '../../../src/apis/example/ports.js';
 import { startTestServer, type TestServer, testDialects } from '../../helpers/server.js';
 
 const DELAY = 2000;

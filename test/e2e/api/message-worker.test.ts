@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newContact } from '../../../src/core/resources/contacts.js';
-import { type MessageTransport, MessageWorker } from '../../../src/core/resources/message-worker.js';
-import { newMessage } from '../../../src/core/resources/messages.js';
-import type { DataScope, MessageRecord } from '../../../src/core/resources/ports.js';
+import { newContact } from '../../../src/apis/example/contacts/service.js';
+import { type MessageTransport, MessageWorker } from '../../../src/apis/example/messages/worker.js';
+import { newMessage } from '../../../src/apis/example/messages/service.js';
+import type { DataScope, MessageRecord } from '../../../src/apis/example/ports.js';
 import { startTestServer, type TestServer, testDialects } from '../../helpers/server.js';
 
 /** A gateway that records what it was handed, and refuses bodies that say so. */

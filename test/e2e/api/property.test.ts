@@ -8,9 +8,9 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ISO_639_1_CODES } from '../../../src/core/resources/languages.js';
-import { API_ROUTES } from '../../../src/http/api/index.js';
-import type { AnyApiRoute } from '../../../src/http/api/route.js';
+import { ISO_639_1_CODES } from '../../../src/apis/example/reference/languages.js';
+import { API_ROUTES } from '../../../src/apis/example/index.js';
+import type { AnyApiRoute } from '../../../src/apis/route.js';
 import { API, apiCall, apiClient } from '../../helpers/api.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 

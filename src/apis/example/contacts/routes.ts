@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { changeContact, newContact, newContactId } from '../../../core/resources/contacts.js';
-import { fetchPage } from '../../../core/resources/pagination.js';
-import type { ContactRecord, PagePosition } from '../../../core/resources/ports.js';
-import { notFound } from '../errors.js';
+import { changeContact, newContact, newContactId } from './service.js';
+import { fetchPage } from '../pagination.js';
+import type { ContactRecord, PagePosition } from '../ports.js';
+import { notFound } from '../../errors.js';
 import { isoTime, pageBody } from '../links.js';
-import { type AnyApiRoute, API_BASE, defineRoute } from '../route.js';
+import { type AnyApiRoute, API_BASE, defineRoute } from '../../route.js';
 import { e164Phone, emailAddress, languageCode, listOf, pageQuery, resourceId, timestamp } from '../schemas.js';
 
 const name = z

@@ -1,5 +1,5 @@
-import type { Random } from '../ports.js';
-import type { ContactChanges, ContactFields, ContactRecord, ContactRepository, DataScope } from './ports.js';
+import type { Random } from '../../../oauth/ports.js';
+import type { ContactChanges, ContactFields, ContactRecord, ContactRepository, DataScope } from '../ports.js';
 
 export const newContactId = (random: Random) => `ct_${random.token(12)}`;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type AnyApiRoute, defineRoute } from '../route.js';
+import { type AnyApiRoute, defineRoute } from '../../route.js';
 
 const me = z
   .object({

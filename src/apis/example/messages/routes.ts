@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { newMessage, newMessageId } from '../../../core/resources/messages.js';
-import { fetchPage } from '../../../core/resources/pagination.js';
-import { MESSAGE_CHANNELS, MESSAGE_STATUSES, type MessageRecord } from '../../../core/resources/ports.js';
-import { notFound, ValidationError } from '../errors.js';
+import { newMessage, newMessageId } from './service.js';
+import { fetchPage } from '../pagination.js';
+import { MESSAGE_CHANNELS, MESSAGE_STATUSES, type MessageRecord } from '../ports.js';
+import { notFound, ValidationError } from '../../errors.js';
 import { isoTime, pageBody } from '../links.js';
-import { type AnyApiRoute, API_BASE, defineRoute } from '../route.js';
+import { type AnyApiRoute, API_BASE, defineRoute } from '../../route.js';
 import { listOf, pageQuery, resourceId, timestamp } from '../schemas.js';
 
 const channel = z.enum(MESSAGE_CHANNELS, { error: `Should be one of: ${MESSAGE_CHANNELS.join(', ')}.` });

@@ -1,5 +1,5 @@
-import type { Random } from '../ports.js';
-import type { ContactRecord, DataScope, MessageChannel, MessageRecord } from './ports.js';
+import type { Random } from '../../../oauth/ports.js';
+import type { ContactRecord, DataScope, MessageChannel, MessageRecord } from '../ports.js';
 
 export const newMessageId = (random: Random) => `msg_${random.token(12)}`;
 

@@ -17,9 +17,9 @@
  * ICU in the requested language where ICU has that language; Flexgate's own labels exist in en, nl, de,
  * fr and es, and any other language gets English.
  */
-import { SCOPE_CATALOGUE } from '../scopes.js';
+import { SCOPE_CATALOGUE } from '../../../oauth/scopes.js';
 import { ISO_639_1_CODES } from './languages.js';
-import { MESSAGE_CHANNELS, MESSAGE_STATUSES, type MessageChannel, type MessageStatus } from './ports.js';
+import { MESSAGE_CHANNELS, MESSAGE_STATUSES, type MessageChannel, type MessageStatus } from '../ports.js';
 
 export interface DomainType {
   id: number;

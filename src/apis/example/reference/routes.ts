@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { domainTypes, domainValues } from '../../../core/resources/domain-values.js';
-import { ApiError } from '../errors.js';
-import { type AnyApiRoute, defineRoute } from '../route.js';
+import { domainTypes, domainValues } from './domain-values.js';
+import { ApiError } from '../../errors.js';
+import { type AnyApiRoute, defineRoute } from '../../route.js';
 import { integerId, languageCode } from '../schemas.js';
 
 /**
