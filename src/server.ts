@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { logTransport } from './adapters/log-transport.js';
 import { createRateLimiter } from './adapters/rate-limit.js';
-import type { Config } from './config.js';
-import type { CoreContext } from './oauth/context.js';
-import { purgeExpired } from './maintenance.js';
-import type { RateLimiter } from './apis/rate-limiter.js';
 import { MessageWorker } from './apis/example/messages/worker.js';
+import type { RateLimiter } from './apis/rate-limiter.js';
+import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { createLogger } from './logger.js';
+import { purgeExpired } from './maintenance.js';
+import type { CoreContext } from './oauth/context.js';
 import { openRuntime, type RuntimeOverrides } from './runtime.js';
 
 export interface RunningServer {

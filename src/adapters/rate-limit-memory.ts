@@ -1,5 +1,5 @@
-import type { Clock } from '../oauth/ports.js';
 import type { RateLimitDecision, RateLimiter, RateLimitPolicy } from '../apis/rate-limiter.js';
+import type { Clock } from '../oauth/ports.js';
 
 interface Window {
   count: number;

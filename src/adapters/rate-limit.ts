@@ -1,5 +1,5 @@
-import type { Clock } from '../oauth/ports.js';
 import type { RateLimiter, RateLimitPolicy } from '../apis/rate-limiter.js';
+import type { Clock } from '../oauth/ports.js';
 import { MemoryRateLimiter } from './rate-limit-memory.js';
 import { openRedisRateLimiter, type RedisRateLimiterOptions } from './rate-limit-redis.js';
 

@@ -1,20 +1,20 @@
 import { createHash } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { sendOAuthError } from '../http/errors.js';
+import { NulCharacterError } from '../http/nul.js';
 import type { CoreContext } from '../oauth/context.js';
 import { OAuthError } from '../oauth/errors.js';
 import { type Repositories, UniqueViolationError } from '../oauth/ports.js';
-import type { RateLimitDecision, RateLimiter } from './rate-limiter.js';
+import type { AccessTokenClaims } from '../oauth/tokens/access-token.js';
+import { ApiError, emptyFieldErrors, ValidationError } from './errors.js';
 import { OwnerResolver } from './example/owner.js';
 import type { DataScope, IdempotencyRecord, IdempotencyScope } from './example/ports.js';
-import type { AccessTokenClaims } from '../oauth/tokens/access-token.js';
 import { bearerAuthenticator, checkScopes } from './pipeline/authenticate.js';
-import { sendOAuthError } from '../http/errors.js';
-import { NulCharacterError } from '../http/nul.js';
 import { isJsonAcceptable, isJsonContentType } from './pipeline/negotiate.js';
-import { ApiError, emptyFieldErrors, ValidationError } from './errors.js';
-import { type AnyApiRoute, API_BASE, type ApiResult } from './route.js';
 import { nulFields, zodIssuesToFields } from './pipeline/validate.js';
+import type { RateLimitDecision, RateLimiter } from './rate-limiter.js';
+import { type AnyApiRoute, API_BASE, type ApiResult } from './route.js';
 
 /** The API's authentication outcome, decided once per request before rate limiting; a failure is kept for the route. */
 type ApiAuth = { claims: AccessTokenClaims } | { error: unknown };

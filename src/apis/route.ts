@@ -2,8 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { CoreContext } from '../oauth/context.js';
 import type { Repositories } from '../oauth/ports.js';
-import type { DataScope } from './example/ports.js';
 import type { AccessTokenClaims } from '../oauth/tokens/access-token.js';
+import type { DataScope } from './example/ports.js';
 
 /**
  * One REST API operation, declared once: its zod schemas are the single source of truth for request

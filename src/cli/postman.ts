@@ -1,8 +1,8 @@
 import { type Command, Option } from 'commander';
-import { loadConfig } from '../config.js';
-import { API_ROUTES } from '../apis/example/index.js';
 import { buildOpenApiDocument } from '../apis/docs/openapi.js';
 import { buildPostmanCollection } from '../apis/docs/postman.js';
+import { API_ROUTES } from '../apis/example/index.js';
+import { loadConfig } from '../config.js';
 import { checkHttpUrl, checkUsage, printJson } from './shared.js';
 
 interface DocFlags {

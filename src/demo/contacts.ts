@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Environment } from '../oauth/ports.js';
 import type { ContactFields, ContactRecord } from '../apis/example/ports.js';
+import type { Environment } from '../oauth/ports.js';
 
 const PEOPLE: readonly ContactFields[] = [
   { name: 'Ada Lovelace', email: 'ada@example.com', phone: '+447700900123', language: 'en', tags: ['vip'] },

@@ -4,8 +4,8 @@
  * re-seed collides on the primary key instead of duplicating) and unique across both.
  */
 import { createHash } from 'node:crypto';
-import type { Environment } from '../oauth/ports.js';
 import type { NewsRecord } from '../apis/example/ports.js';
+import type { Environment } from '../oauth/ports.js';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;

@@ -1,11 +1,11 @@
+import { clientOwnerId } from '../apis/example/owner.js';
 import { createClient } from '../oauth/clients.js';
 import type { CoreContext } from '../oauth/context.js';
 import { ENVIRONMENTS } from '../oauth/ports.js';
-import { demoContacts } from './contacts.js';
-import { demoNews } from './news.js';
-import { clientOwnerId } from '../apis/example/owner.js';
 import { createUser } from '../portal/domain/users.js';
 import { checkRedirectUri } from '../portal/domain/validation.js';
+import { demoContacts } from './contacts.js';
+import { demoNews } from './news.js';
 
 export const DEMO_USERNAME = 'demo';
 export const DEMO_APP_NAME = 'Demo app';

@@ -1,9 +1,9 @@
+import { checkRedirectUri } from '../portal/domain/validation.js';
 import { type CoreContext, MAX_ACCESS_TOKEN_TTL_SECONDS } from './context.js';
 import { InputError } from './errors.js';
 import { type ClientRecord, type Environment, GRANT_TYPES, type GrantType } from './ports.js';
 import { isKnownScope, SCOPE_CATALOGUE } from './scopes.js';
 import { hashSecret } from './secrets.js';
-import { checkRedirectUri } from '../portal/domain/validation.js';
 
 /** Client secrets carry a recognisable prefix so that secret scanners can spot a leaked one. */
 export const CLIENT_SECRET_PREFIX = 'fgs_';

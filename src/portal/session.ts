@@ -1,12 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { bodyParams } from '../http/params.js';
 import type { CoreContext } from '../oauth/context.js';
 import type { UserRecord } from '../oauth/ports.js';
 import { type ActiveSession, csrfTokenMatches } from './domain/sessions.js';
+import { redirect, sendHtml } from './html.js';
+import { portalLinks } from './links.js';
 import { errorPage } from './pages/error-page.js';
 import type { PortalNav } from './pages/layout.js';
-import { redirect, sendHtml } from './html.js';
-import { bodyParams } from '../http/params.js';
-import { portalLinks } from './links.js';
 import { readSession } from './session-cookie.js';
 
 export interface SignedIn {

@@ -1,4 +1,10 @@
 import { type Kysely, sql } from 'kysely';
+import type {
+  ContactRepository,
+  IdempotencyRepository,
+  MessageRepository,
+  NewsRepository,
+} from '../apis/example/ports.js';
 import {
   type AppRecord,
   type AppRepository,
@@ -31,12 +37,6 @@ import {
   type UserRecord,
   type UserRepository,
 } from '../oauth/ports.js';
-import type {
-  ContactRepository,
-  IdempotencyRepository,
-  MessageRepository,
-  NewsRepository,
-} from '../apis/example/ports.js';
 import { createResourceRepositories } from './resource-repositories.js';
 import type {
   AppsTable,

@@ -5,8 +5,6 @@
  * range can use the table's (scope…, t, id) index.
  */
 import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
-import type { Environment } from '../oauth/ports.js';
-import { UniqueViolationError } from '../oauth/ports.js';
 import type {
   ContactRecord,
   ContactRepository,
@@ -23,6 +21,8 @@ import type {
   PagePosition,
   ResourceRepositories,
 } from '../apis/example/ports.js';
+import type { Environment } from '../oauth/ports.js';
+import { UniqueViolationError } from '../oauth/ports.js';
 import { type Context, json, strings, write } from './kysely-storage.js';
 import type {
   ContactsTable,

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCOPE_CATALOGUE } from '../../src/oauth/scopes.js';
-import { API_ROUTES } from '../../src/apis/example/index.js';
 import type { PostmanCollection } from '../../src/apis/docs/postman.js';
+import { API_ROUTES } from '../../src/apis/example/index.js';
+import { SCOPE_CATALOGUE } from '../../src/oauth/scopes.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /** The part of newman's API used here (it ships no type declarations). */

@@ -2,9 +2,10 @@
  * Helpers for the REST API suites: a client-credentials token for a fresh client, and one-call requests
  * that return status, headers and parsed JSON.
  */
-import { createApp } from '../../src/portal/domain/apps.js';
+
 import type { Environment } from '../../src/oauth/ports.js';
 import { SCOPE_CATALOGUE } from '../../src/oauth/scopes.js';
+import { createApp } from '../../src/portal/domain/apps.js';
 import { tokenRequest } from './oauth-client.js';
 import type { TestServer } from './server.js';
 

@@ -3,8 +3,8 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRateLimiter } from '../../src/adapters/rate-limit.js';
 import { openRedisRateLimiter, RedisRateLimiter, redactUrl } from '../../src/adapters/rate-limit-redis.js';
-import { ManualClock } from '../../src/oauth/clock.js';
 import type { RateLimiter, RateLimitPolicy } from '../../src/apis/rate-limiter.js';
+import { ManualClock } from '../../src/oauth/clock.js';
 
 const REDIS_URL = process.env.FLEXGATE_TEST_REDIS_URL;
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { API_ROUTES } from '../../src/apis/example/index.js';
 import { buildOpenApiDocument } from '../../src/apis/docs/openapi.js';
+import { API_ROUTES } from '../../src/apis/example/index.js';
 
 /**
  * The SDK's types are generated from packages/client/openapi.json, a committed snapshot of the server's

@@ -4,7 +4,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Storage, UniqueViolationError } from '../../src/oauth/ports.js';
 import type {
   ContactRecord,
   DataScope,
@@ -13,6 +12,7 @@ import type {
   NewsRecord,
   PagePosition,
 } from '../../src/apis/example/ports.js';
+import { type Storage, UniqueViolationError } from '../../src/oauth/ports.js';
 import { dialects } from '../helpers/storage-harness.js';
 
 /** 2023-11-14T22:13:20Z, well above 2^32 so that 64-bit handling is exercised. */

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redirectUriMatches } from '../../src/oauth/redirect-uris.js';
-import { demoContacts } from '../../src/demo/contacts.js';
 import { clientOwnerId } from '../../src/apis/example/owner.js';
+import { demoContacts } from '../../src/demo/contacts.js';
 import { demoRedirectUris, seedDemoData } from '../../src/demo/seed.js';
+import { redirectUriMatches } from '../../src/oauth/redirect-uris.js';
 import { apiCall, clientToken } from '../helpers/api.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { demoNews } from '../../src/demo/news.js';
+import { decodeCursor, encodeCursor, fetchPage } from '../../src/apis/example/pagination.js';
+import { MESSAGE_CHANNELS, MESSAGE_STATUSES, type NewsFilter, type NewsRecord } from '../../src/apis/example/ports.js';
 import {
   domainTypes,
   domainValues,
@@ -9,13 +10,7 @@ import {
   SCOPE_LABELS,
 } from '../../src/apis/example/reference/domain-values.js';
 import { ISO_639_1_CODES } from '../../src/apis/example/reference/languages.js';
-import { decodeCursor, encodeCursor, fetchPage } from '../../src/apis/example/pagination.js';
-import {
-  MESSAGE_CHANNELS,
-  MESSAGE_STATUSES,
-  type NewsFilter,
-  type NewsRecord,
-} from '../../src/apis/example/ports.js';
+import { demoNews } from '../../src/demo/news.js';
 import { SCOPE_CATALOGUE } from '../../src/oauth/scopes.js';
 
 const codes = (id: number, lang = 'en') => (domainValues(id, lang) ?? []).map((value) => value.code);

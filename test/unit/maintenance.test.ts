@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_ACCESS_TOKEN_TTL_SECONDS } from '../../src/oauth/context.js';
 import { purgeExpired } from '../../src/maintenance.js';
+import { MAX_ACCESS_TOKEN_TTL_SECONDS } from '../../src/oauth/context.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 describe('purgeExpired', () => {

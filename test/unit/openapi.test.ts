@@ -5,10 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { SCOPE_CATALOGUE } from '../../src/oauth/scopes.js';
-import { API_ROUTES } from '../../src/apis/example/index.js';
 import { buildOpenApiDocument } from '../../src/apis/docs/openapi.js';
-import { type AnyApiRoute, defineRoute } from '../../src/apis/route.js';
+import { API_ROUTES } from '../../src/apis/example/index.js';
 import {
   e164Phone,
   integerId,
@@ -18,6 +16,8 @@ import {
   pageLimit,
   resourceId,
 } from '../../src/apis/example/schemas.js';
+import { type AnyApiRoute, defineRoute } from '../../src/apis/route.js';
+import { SCOPE_CATALOGUE } from '../../src/oauth/scopes.js';
 
 const ISSUER = 'https://flexgate.example.com';
 

@@ -1,5 +1,5 @@
-import type { JsonSchema, OpenApiDocument, OpenApiOperation, OpenApiParameter } from './openapi.js';
 import { API_BASE } from '../route.js';
+import type { JsonSchema, OpenApiDocument, OpenApiOperation, OpenApiParameter } from './openapi.js';
 
 /**
  * A Postman Collection v2.1 made from the OpenAPI document: one folder per tag, requests ordered so that

@@ -3,9 +3,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { CoreContext } from '../../oauth/context.js';
+import type { AnyApiRoute } from '../route.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { buildPostmanCollection } from './postman.js';
-import type { AnyApiRoute } from '../route.js';
 
 /**
  * The API's documentation: GET /openapi.json, GET /postman.json, and Swagger UI at GET /docs. Swagger UI's

@@ -1,9 +1,9 @@
 import type { AnyApiRoute } from '../route.js';
 import { contactRoutes } from './contacts/routes.js';
-import { domainValueRoutes } from './reference/routes.js';
 import { meRoutes } from './me/routes.js';
 import { messageRoutes } from './messages/routes.js';
 import { newsRoutes } from './news/routes.js';
+import { domainValueRoutes } from './reference/routes.js';
 
 /**
  * The route table of the REST API, in the order of the docs: registration, the OpenAPI document (and from it

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isLanguageCode } from './reference/languages.js';
 import { decodeCursor } from './pagination.js';
+import { isLanguageCode } from './reference/languages.js';
 
 /**
  * Schema pieces shared by the API routes. Messages follow the seed's validation sample

@@ -1,6 +1,6 @@
 import type { CoreContext } from '../../oauth/context.js';
-import { lockedMessage, loginFailed, loginSucceeded, startLoginAttempt } from './login-throttle.js';
 import { UniqueViolationError, type UserRecord } from '../../oauth/ports.js';
+import { lockedMessage, loginFailed, loginSucceeded, startLoginAttempt } from './login-throttle.js';
 import { createUser } from './users.js';
 import { checkNewPassword, checkUsername, MAX_PASSWORD_LENGTH } from './validation.js';
 

@@ -1,9 +1,10 @@
 /** The developer portal's application pages: list, create/edit form, credentials, delete, admin list. */
-import type { AppFieldErrors, AppInput, AppWithClients, GracePeriod } from '../domain/apps.js';
-import { MAX_APP_DESCRIPTION_LENGTH, MAX_APP_NAME_LENGTH } from '../domain/apps.js';
+
 import type { AppRecord, ClientRecord, Environment } from '../../oauth/ports.js';
 import { GRANT_TYPES } from '../../oauth/ports.js';
 import { SCOPE_CATALOGUE } from '../../oauth/scopes.js';
+import type { AppFieldErrors, AppInput, AppWithClients, GracePeriod } from '../domain/apps.js';
+import { MAX_APP_DESCRIPTION_LENGTH, MAX_APP_NAME_LENGTH } from '../domain/apps.js';
 import { type PortalNav, renderPage } from './layout.js';
 
 const ENV_LABELS: Record<Environment, string> = { sandbox: 'Sandbox', live: 'Live' };

@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { changePassword, signUp } from '../domain/accounts.js';
+import { bodyParams, formField, queryParams } from '../../http/params.js';
 import type { CoreContext } from '../../oauth/context.js';
 import type { RawParams } from '../../oauth/params.js';
+import { changePassword, signUp } from '../domain/accounts.js';
 import { csrfTokenMatches, replaceSession } from '../domain/sessions.js';
+import { redirect, sendHtml } from '../html.js';
 import { accountPage, signUpPage } from '../pages/account-pages.js';
 import { errorPage } from '../pages/error-page.js';
-import { redirect, sendHtml } from '../html.js';
-import { bodyParams, formField, queryParams } from '../../http/params.js';
-import { currentUser, requireUser, requireUserForm } from '../session.js';
 import { safeReturnTo } from '../return-to.js';
+import { currentUser, requireUser, requireUserForm } from '../session.js';
 import { ensureSession, readSession, setSessionCookie } from '../session-cookie.js';
 
 /** Field values are validated whole (never cut), so an over-long value gets its field error, not a 500. */

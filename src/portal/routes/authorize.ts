@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { bodyParams, formField, queryParams } from '../../http/params.js';
 import type { CoreContext } from '../../oauth/context.js';
 import {
   type AuthorizationRequest,
@@ -10,10 +11,9 @@ import {
 import type { RawParams } from '../../oauth/params.js';
 import { describeScope } from '../../oauth/scopes.js';
 import { type ActiveSession, csrfTokenMatches } from '../domain/sessions.js';
+import { redirect, sendHtml } from '../html.js';
 import { consentPage } from '../pages/consent-page.js';
 import { errorPage } from '../pages/error-page.js';
-import { redirect, sendHtml } from '../html.js';
-import { bodyParams, formField, queryParams } from '../../http/params.js';
 import { currentUser } from '../session.js';
 
 /**

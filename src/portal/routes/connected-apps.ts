@@ -1,15 +1,15 @@
 import type { FastifyInstance } from 'fastify';
+import { formField, queryParams } from '../../http/params.js';
+import type { CoreContext } from '../../oauth/context.js';
 import {
   type ConnectedApp,
   ConnectedAppNotFoundError,
   listConnectedApps,
   revokeConnectedApp,
 } from '../domain/connected-apps.js';
-import type { CoreContext } from '../../oauth/context.js';
+import { redirect, sendHtml } from '../html.js';
 import { connectedAppsPage } from '../pages/connected-apps-page.js';
 import { errorPage } from '../pages/error-page.js';
-import { redirect, sendHtml } from '../html.js';
-import { formField, queryParams } from '../../http/params.js';
 import { requireUser, requireUserForm } from '../session.js';
 
 /**

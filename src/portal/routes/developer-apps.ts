@@ -1,4 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { bodyParams, formField } from '../../http/params.js';
+import type { CoreContext } from '../../oauth/context.js';
+import type { RawParams } from '../../oauth/params.js';
+import { ENVIRONMENTS, type Environment } from '../../oauth/ports.js';
 import {
   type AppInput,
   AppInputError,
@@ -13,13 +17,9 @@ import {
   rotateAppSecret,
   updateApp,
 } from '../domain/apps.js';
-import type { CoreContext } from '../../oauth/context.js';
-import type { RawParams } from '../../oauth/params.js';
-import { ENVIRONMENTS, type Environment } from '../../oauth/ports.js';
+import { redirect, sendHtml } from '../html.js';
 import { adminAppsPage, appFormPage, appListPage, appPage, deleteAppPage } from '../pages/developer-apps.js';
 import { errorPage } from '../pages/error-page.js';
-import { redirect, sendHtml } from '../html.js';
-import { bodyParams, formField } from '../../http/params.js';
 import { requireUser, requireUserForm } from '../session.js';
 
 const EMPTY_INPUT: AppInput = {

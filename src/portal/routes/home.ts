@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { metadataPath } from '../../http/oauth/metadata.js';
 import type { CoreContext } from '../../oauth/context.js';
 import { ENDPOINT_PATHS } from '../../oauth/endpoints/metadata.js';
-import { homePage } from '../pages/home-page.js';
 import { sendHtml } from '../html.js';
 import { servesPage } from '../links.js';
+import { homePage } from '../pages/home-page.js';
 import { currentUser } from '../session.js';
-import { metadataPath } from '../../http/oauth/metadata.js';
 
 /**
  * GET /: what Flexgate is and where to go next. Links are checked against the router when the page is

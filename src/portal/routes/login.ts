@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
+import { bodyParams, formField, queryParams } from '../../http/params.js';
 import type { CoreContext } from '../../oauth/context.js';
 import { lockedMessage, loginFailed, loginSucceeded, startLoginAttempt } from '../domain/login-throttle.js';
 import { csrfTokenMatches, endSession, replaceSession, verifyPassword } from '../domain/sessions.js';
+import { redirect, sendHtml } from '../html.js';
 import { errorPage } from '../pages/error-page.js';
 import { loginPage } from '../pages/login-page.js';
-import { redirect, sendHtml } from '../html.js';
-import { bodyParams, formField, queryParams } from '../../http/params.js';
 import { safeReturnTo } from '../return-to.js';
 import { clearSessionCookie, ensureSession, readSession, setSessionCookie } from '../session-cookie.js';
 

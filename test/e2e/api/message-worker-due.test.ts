@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newContact } from '../../../src/apis/example/contacts/service.js';
-import { type MessageTransport, MessageWorker } from '../../../src/apis/example/messages/worker.js';
 import { newMessage } from '../../../src/apis/example/messages/service.js';
+import { type MessageTransport, MessageWorker } from '../../../src/apis/example/messages/worker.js';
 import type { DataScope } from '../../../src/apis/example/ports.js';
 import { startTestServer, type TestServer, testDialects } from '../../helpers/server.js';
 

@@ -8,8 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ROUTES } from '../../../src/apis/example/index.js';
 import { buildOpenApiDocument, type OpenApiDocument } from '../../../src/apis/docs/openapi.js';
+import { API_ROUTES } from '../../../src/apis/example/index.js';
 import type { AnyApiRoute } from '../../../src/apis/route.js';
 import { API, type ApiResponse, apiCall, apiClient } from '../../helpers/api.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';

@@ -8,8 +8,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ISO_639_1_CODES } from '../../../src/apis/example/reference/languages.js';
 import { API_ROUTES } from '../../../src/apis/example/index.js';
+import { ISO_639_1_CODES } from '../../../src/apis/example/reference/languages.js';
 import type { AnyApiRoute } from '../../../src/apis/route.js';
 import { API, apiCall, apiClient } from '../../helpers/api.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Environment } from '../../../src/oauth/ports.js';
 import type { NewsRecord } from '../../../src/apis/example/ports.js';
+import type { Environment } from '../../../src/oauth/ports.js';
 import { tokenRequest } from '../../helpers/oauth-client.js';
 import { startTestServer, type TestServer, testDialects } from '../../helpers/server.js';
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { changeContact, newContact, newContactId } from './service.js';
+import { notFound } from '../../errors.js';
+import { type AnyApiRoute, API_BASE, defineRoute } from '../../route.js';
+import { isoTime, pageBody } from '../links.js';
 import { fetchPage } from '../pagination.js';
 import type { ContactRecord, PagePosition } from '../ports.js';
-import { notFound } from '../../errors.js';
-import { isoTime, pageBody } from '../links.js';
-import { type AnyApiRoute, API_BASE, defineRoute } from '../../route.js';
 import { e164Phone, emailAddress, languageCode, listOf, pageQuery, resourceId, timestamp } from '../schemas.js';
+import { changeContact, newContact, newContactId } from './service.js';
 
 const name = z
   .string({ error: 'Should be a string.' })

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { newMessage, newMessageId } from './service.js';
+import { notFound, ValidationError } from '../../errors.js';
+import { type AnyApiRoute, API_BASE, defineRoute } from '../../route.js';
+import { isoTime, pageBody } from '../links.js';
 import { fetchPage } from '../pagination.js';
 import { MESSAGE_CHANNELS, MESSAGE_STATUSES, type MessageRecord } from '../ports.js';
-import { notFound, ValidationError } from '../../errors.js';
-import { isoTime, pageBody } from '../links.js';
-import { type AnyApiRoute, API_BASE, defineRoute } from '../../route.js';
 import { listOf, pageQuery, resourceId, timestamp } from '../schemas.js';
+import { newMessage, newMessageId } from './service.js';
 
 const channel = z.enum(MESSAGE_CHANNELS, { error: `Should be one of: ${MESSAGE_CHANNELS.join(', ')}.` });
 const status = z.enum(MESSAGE_STATUSES);

@@ -1,6 +1,6 @@
 import type { Clock, Repositories } from '../../../oauth/ports.js';
-import { addressFor, missingAddress } from './service.js';
 import type { MessageRecord } from '../ports.js';
+import { addressFor, missingAddress } from './service.js';
 
 /** Hands a message to the outside world (an SMS or e-mail gateway). */
 export interface MessageTransport {

@@ -1,10 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { ApiError } from '../../errors.js';
+import { type AnyApiRoute, defineRoute } from '../../route.js';
+import { isoTime, pageBody } from '../links.js';
 import { fetchPage } from '../pagination.js';
 import type { NewsFilter, NewsRecord, ResourceRepositories } from '../ports.js';
-import { ApiError } from '../../errors.js';
-import { isoTime, pageBody } from '../links.js';
-import { type AnyApiRoute, defineRoute } from '../../route.js';
 import { dateTime, languageCode, listOf, pageQuery } from '../schemas.js';
 
 /**

@@ -18,8 +18,8 @@
  * fr and es, and any other language gets English.
  */
 import { SCOPE_CATALOGUE } from '../../../oauth/scopes.js';
-import { ISO_639_1_CODES } from './languages.js';
 import { MESSAGE_CHANNELS, MESSAGE_STATUSES, type MessageChannel, type MessageStatus } from '../ports.js';
+import { ISO_639_1_CODES } from './languages.js';
 
 export interface DomainType {
   id: number;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { domainTypes, domainValues } from './domain-values.js';
 import { ApiError } from '../../errors.js';
 import { type AnyApiRoute, defineRoute } from '../../route.js';
 import { integerId, languageCode } from '../schemas.js';
+import { domainTypes, domainValues } from './domain-values.js';
 
 /**
  * Reference data ("domain values"): the code lists behind the API's coded fields, with names in the
