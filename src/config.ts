@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { type CoreConfig, MAX_ACCESS_TOKEN_TTL_SECONDS } from './oauth/context.js';
+import { MAX_ACCESS_TOKEN_TTL_SECONDS } from './oauth/context.js';
+import type { PortalConfig } from './portal/domain/context.js';
 
 /**
  * Flexgate's configuration: every option, its default and its environment variable, in one place.
@@ -84,7 +85,7 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** API rate limit: `limit` requests per `windowSeconds` per client; limit 0 is off. */
   readonly rateLimit: Readonly<{ limit: number; windowSeconds: number }>;
-  readonly core: Readonly<CoreConfig>;
+  readonly core: Readonly<PortalConfig>;
 }
 
 const ENV_NAMES: Record<keyof ConfigInput, string> = {

@@ -1,4 +1,5 @@
-import { type CoreContext, MAX_ACCESS_TOKEN_TTL_SECONDS } from './oauth/context.js';
+import type { FlexgateContext } from './context.js';
+import { MAX_ACCESS_TOKEN_TTL_SECONDS } from './oauth/context.js';
 import { staleLoginAttemptsBefore } from './portal/domain/login-throttle.js';
 
 /**
@@ -6,7 +7,7 @@ import { staleLoginAttemptsBefore } from './portal/domain/login-throttle.js';
  * counters past every rule's window, expired idempotency keys, and grants revoked longer ago than any access token can live (their
  * refresh tokens go with them).
  */
-export async function purgeExpired(ctx: CoreContext): Promise<void> {
+export async function purgeExpired(ctx: FlexgateContext): Promise<void> {
   const now = ctx.clock.now();
   await Promise.all([
     ctx.storage.codes.deleteExpired(now),

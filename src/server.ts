@@ -4,15 +4,15 @@ import { createRateLimiter } from './adapters/rate-limit.js';
 import { MessageWorker } from './apis/example/messages/worker.js';
 import type { RateLimiter } from './apis/rate-limiter.js';
 import type { Config } from './config.js';
+import type { FlexgateContext } from './context.js';
 import { buildApp } from './http/app.js';
 import { createLogger } from './logger.js';
 import { purgeExpired } from './maintenance.js';
-import type { CoreContext } from './oauth/context.js';
 import { openRuntime, type RuntimeOverrides } from './runtime.js';
 
 export interface RunningServer {
   app: FastifyInstance;
-  ctx: CoreContext;
+  ctx: FlexgateContext;
   /** Where the server listens (the bound address; the public URL is the issuer). */
   url: string;
   rateLimiter: RateLimiter;
@@ -81,7 +81,7 @@ export async function startServer(
 
 /** Picks up other processes' revocations and keys, deletes expired rows, and runs the message worker. */
 function startBackgroundWork(
-  ctx: CoreContext,
+  ctx: FlexgateContext,
   config: Config,
   app: FastifyInstance,
   messageWorker: MessageWorker,

@@ -1,5 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
-import type { PasswordHasher } from '../oauth/ports.js';
+import type { PasswordHasher } from '../portal/domain/ports.js';
 
 /** argon2id with the OWASP-recommended minimum (19 MiB, 2 iterations, 1 lane). */
 const OPTIONS = {

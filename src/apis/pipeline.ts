@@ -3,16 +3,17 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { z } from 'zod';
 import { sendOAuthError } from '../http/errors.js';
 import { NulCharacterError } from '../http/nul.js';
-import type { CoreContext } from '../oauth/context.js';
 import { OAuthError } from '../oauth/errors.js';
-import { type Repositories, UniqueViolationError } from '../oauth/ports.js';
+import { UniqueViolationError } from '../oauth/ports.js';
 import type { AccessTokenClaims } from '../oauth/tokens/access-token.js';
+import type { ApiContext } from './context.js';
 import { ApiError, emptyFieldErrors, ValidationError } from './errors.js';
 import { OwnerResolver } from './example/owner.js';
-import type { DataScope, IdempotencyRecord, IdempotencyScope } from './example/ports.js';
+import type { DataScope } from './example/ports.js';
 import { bearerAuthenticator, checkScopes } from './pipeline/authenticate.js';
 import { isJsonAcceptable, isJsonContentType } from './pipeline/negotiate.js';
 import { nulFields, zodIssuesToFields } from './pipeline/validate.js';
+import type { ApiRepositories, IdempotencyRecord, IdempotencyScope } from './ports.js';
 import type { RateLimitDecision, RateLimiter } from './rate-limiter.js';
 import { type AnyApiRoute, API_BASE, type ApiResult } from './route.js';
 
@@ -42,7 +43,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
  */
 export async function registerApiRoutes(
   app: FastifyInstance,
-  ctx: CoreContext,
+  ctx: ApiContext,
   routes: readonly AnyApiRoute[],
   options: ApiOptions,
 ): Promise<void> {
@@ -114,7 +115,7 @@ function groupByPath(routes: readonly AnyApiRoute[]): Map<string, AnyApiRoute[]>
   return byPath;
 }
 
-function registerRoute(api: FastifyInstance, ctx: CoreContext, owners: OwnerResolver, route: AnyApiRoute): void {
+function registerRoute(api: FastifyInstance, ctx: ApiContext, owners: OwnerResolver, route: AnyApiRoute): void {
   api.route({
     method: route.method,
     url: fastifyPath(route.path),
@@ -299,12 +300,12 @@ function readIdempotencyKey(request: FastifyRequest): string | undefined {
  * resource) rolls back and it answers like a repeat.
  */
 async function runIdempotent(
-  ctx: CoreContext,
+  ctx: ApiContext,
   request: FastifyRequest,
   token: AccessTokenClaims,
   dataScope: DataScope,
   key: string,
-  create: (repos: Repositories) => Promise<ApiResult<unknown>>,
+  create: (repos: ApiRepositories) => Promise<ApiResult<unknown>>,
 ): Promise<ApiResult<unknown>> {
   const requestHash = hashRequest(request);
   const scope: IdempotencyScope = {

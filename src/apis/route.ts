@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import type { CoreContext } from '../oauth/context.js';
-import type { Repositories } from '../oauth/ports.js';
 import type { AccessTokenClaims } from '../oauth/tokens/access-token.js';
+import type { ApiContext } from './context.js';
 import type { DataScope } from './example/ports.js';
+import type { ApiRepositories } from './ports.js';
 
 /**
  * One REST API operation, declared once: its zod schemas are the single source of truth for request
@@ -23,10 +23,10 @@ export interface ApiInput<P, Q, B> {
   /** Whose data this request may touch (the token's owner and environment). */
   scope: DataScope;
   /** Storage to use: inside a transaction for idempotent creates, so the create and its key commit together. */
-  repos: Repositories;
+  repos: ApiRepositories;
   request: FastifyRequest;
   /** The core: clock, random, configuration. Use `repos` (not ctx.storage) for data. */
-  ctx: CoreContext;
+  ctx: ApiContext;
 }
 
 export interface ApiResult<R> {

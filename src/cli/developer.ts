@@ -32,7 +32,7 @@ import {
 import { type FileLockOptions, FileLockTimeoutError, releaseHeldLocksSync, withFileLock } from '@flexgate/client/node';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { InputError } from '../oauth/errors.js';
-import { isLoopbackHost } from '../portal/domain/validation.js';
+import { isLoopbackHost } from '../oauth/redirect-uris.js';
 import { checkHttpUrl, checkUsage, readStdin, UsageError } from './shared.js';
 
 /* ----- profiles ----- */

@@ -2,6 +2,7 @@ import { type Command, Option } from 'commander';
 import { buildOpenApiDocument } from '../apis/docs/openapi.js';
 import { buildPostmanCollection } from '../apis/docs/postman.js';
 import { API_ROUTES } from '../apis/example/index.js';
+import { EXAMPLE_SCOPES } from '../apis/example/scopes.js';
 import { loadConfig } from '../config.js';
 import { checkHttpUrl, checkUsage, printJson } from './shared.js';
 
@@ -48,7 +49,11 @@ export function registerPostman(program: Command): void {
     )
     .action(async (flags: DocFlags, command: Command) => {
       const issuer = await issuerOf(flags, command);
-      printJson(buildPostmanCollection(buildOpenApiDocument(API_ROUTES, { issuer }), { baseUrl: issuer }));
+      printJson(
+        buildPostmanCollection(buildOpenApiDocument(API_ROUTES, { issuer, scopes: EXAMPLE_SCOPES }), {
+          baseUrl: issuer,
+        }),
+      );
     });
   program
     .command('openapi')
@@ -56,6 +61,6 @@ export function registerPostman(program: Command): void {
     .addOption(baseUrlOption())
     .addHelpText('after', '\nExample:\n  flexgate openapi > openapi.json && npx redocly lint openapi.json')
     .action(async (flags: DocFlags, command: Command) => {
-      printJson(buildOpenApiDocument(API_ROUTES, { issuer: await issuerOf(flags, command) }));
+      printJson(buildOpenApiDocument(API_ROUTES, { issuer: await issuerOf(flags, command), scopes: EXAMPLE_SCOPES }));
     });
 }

@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type ConfigInput, loadConfig } from '../config.js';
-import type { CoreContext } from '../oauth/context.js';
+import type { FlexgateContext } from '../context.js';
 import { InputError } from '../oauth/errors.js';
 import { openRuntime } from '../runtime.js';
 
@@ -25,7 +25,7 @@ export function configFlags(flags: StorageFlags): Partial<ConfigInput> {
 }
 
 /** Opens the runtime for one command and always closes the storage afterwards. */
-export async function withRuntime<T>(flags: StorageFlags, work: (ctx: CoreContext) => Promise<T>): Promise<T> {
+export async function withRuntime<T>(flags: StorageFlags, work: (ctx: FlexgateContext) => Promise<T>): Promise<T> {
   const ctx = await openRuntime(loadConfig(configFlags(flags)));
   try {
     return await work(ctx);

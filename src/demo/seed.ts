@@ -1,9 +1,9 @@
 import { clientOwnerId } from '../apis/example/owner.js';
+import type { FlexgateContext } from '../context.js';
 import { createClient } from '../oauth/clients.js';
-import type { CoreContext } from '../oauth/context.js';
 import { ENVIRONMENTS } from '../oauth/ports.js';
+import { checkRedirectUri } from '../oauth/redirect-uris.js';
 import { createUser } from '../portal/domain/users.js';
-import { checkRedirectUri } from '../portal/domain/validation.js';
 import { demoContacts } from './contacts.js';
 import { demoNews } from './news.js';
 
@@ -37,7 +37,7 @@ export type DemoSeed =
   | { created: false; clientId: string | undefined };
 
 /** Creates the demo user and app on the first start; later starts only report that they exist. */
-export async function seedDemoData(ctx: CoreContext): Promise<DemoSeed> {
+export async function seedDemoData(ctx: FlexgateContext): Promise<DemoSeed> {
   const existingUser = await ctx.storage.users.findByUsername(DEMO_USERNAME);
   if (existingUser !== undefined) {
     const clients = await ctx.storage.clients.list();
@@ -82,7 +82,7 @@ export function describeDemoSeed(seed: DemoSeed, baseUrl: string): string {
  * (client-credentials tokens: a client made outside the portal owns its own data) each get contacts in
  * both environments; each environment gets public news and news for each of them.
  */
-async function seedDemoApiData(ctx: CoreContext, userOwnerId: string, clientOwner: string): Promise<void> {
+async function seedDemoApiData(ctx: FlexgateContext, userOwnerId: string, clientOwner: string): Promise<void> {
   const now = ctx.clock.now();
   await ctx.storage.transaction(async (tx) => {
     for (const environment of ENVIRONMENTS) {

@@ -6,7 +6,7 @@ import { apiDocsRoutes } from '../apis/docs/routes.js';
 import { API_ROUTES } from '../apis/example/index.js';
 import { registerApiRoutes } from '../apis/pipeline.js';
 import type { RateLimiter } from '../apis/rate-limiter.js';
-import type { CoreContext } from '../oauth/context.js';
+import type { FlexgateContext } from '../context.js';
 import { OAuthError } from '../oauth/errors.js';
 import { STYLESHEET } from '../portal/pages/style.js';
 import { accountRoutes } from '../portal/routes/accounts.js';
@@ -36,7 +36,7 @@ const notFormEncoded = () =>
   new OAuthError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded', { status: 400 });
 
 /** The HTTP transport: Fastify plugins, the error handler, and one route module per endpoint. */
-export async function buildApp(ctx: CoreContext, options: AppOptions): Promise<FastifyInstance> {
+export async function buildApp(ctx: FlexgateContext, options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(options.logger === false ? {} : { loggerInstance: options.logger }),
     // Bodies of OAuth requests are small; a megabyte is generous and bounds memory per request.

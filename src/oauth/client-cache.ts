@@ -1,5 +1,5 @@
 import type { ClientLookup } from './client-auth.js';
-import type { ClientRecord, Clock, Storage } from './ports.js';
+import type { ClientRecord, Clock, OAuthStorage } from './ports.js';
 
 /**
  * Client records for the token endpoint's hot path, kept for a short time. Changes made in this process
@@ -10,7 +10,7 @@ export class ClientCache implements ClientLookup {
   private readonly entries = new Map<string, { client: ClientRecord; until: number }>();
 
   constructor(
-    private readonly storage: Pick<Storage, 'clients'>,
+    private readonly storage: Pick<OAuthStorage, 'clients'>,
     private readonly clock: Clock,
     private readonly ttlMs: number,
     private readonly maxEntries = 10_000,

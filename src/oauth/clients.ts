@@ -1,8 +1,8 @@
-import { checkRedirectUri } from '../portal/domain/validation.js';
-import { type CoreContext, MAX_ACCESS_TOKEN_TTL_SECONDS } from './context.js';
+import { MAX_ACCESS_TOKEN_TTL_SECONDS, type OAuthContext } from './context.js';
 import { InputError } from './errors.js';
 import { type ClientRecord, type Environment, GRANT_TYPES, type GrantType } from './ports.js';
-import { isKnownScope, SCOPE_CATALOGUE } from './scopes.js';
+import { checkRedirectUri } from './redirect-uris.js';
+import type { ScopeCatalogue } from './scopes.js';
 import { hashSecret } from './secrets.js';
 
 /** Client secrets carry a recognisable prefix so that secret scanners can spot a leaked one. */
@@ -26,7 +26,7 @@ export interface IssuedClient {
 }
 
 /** Registers a client. Confidential clients get a secret that is returned here and never again. */
-export async function createClient(ctx: CoreContext, input: NewClientInput): Promise<IssuedClient> {
+export async function createClient(ctx: OAuthContext, input: NewClientInput): Promise<IssuedClient> {
   const issued = prepareClient(ctx, input);
   await ctx.storage.clients.create(issued.client);
   return issued;
@@ -36,7 +36,7 @@ export async function createClient(ctx: CoreContext, input: NewClientInput): Pro
  * A validated client record with its new secret, not yet stored: for callers that store it in their own
  * transaction (an application creates two at once). Throws InputError when the input is not acceptable.
  */
-export function prepareClient(ctx: CoreContext, input: NewClientInput): IssuedClient {
+export function prepareClient(ctx: OAuthContext, input: NewClientInput): IssuedClient {
   const isPublic = input.isPublic ?? false;
   const grantTypes = input.grantTypes ?? defaultGrantTypes(input, isPublic);
   const client: ClientRecord = {
@@ -46,7 +46,7 @@ export function prepareClient(ctx: CoreContext, input: NewClientInput): IssuedCl
     previousSecretHash: null,
     previousSecretExpiresAt: null,
     redirectUris: input.redirectUris ?? [],
-    scopes: input.scopes ?? SCOPE_CATALOGUE.map((scope) => scope.name),
+    scopes: input.scopes ?? ctx.scopes.names,
     grantTypes: [...new Set(grantTypes)],
     environment: input.environment ?? 'sandbox',
     isPublic,
@@ -54,7 +54,7 @@ export function prepareClient(ctx: CoreContext, input: NewClientInput): IssuedCl
     appId: input.appId ?? null,
     disabledAt: null,
   };
-  const problem = checkClient(client);
+  const problem = checkClient(client, ctx.scopes);
   if (problem !== undefined) throw new InputError(problem);
   const secret = isPublic ? undefined : newSecret(ctx);
   if (secret !== undefined) client.secretHash = hashSecret(secret);
@@ -68,13 +68,13 @@ function defaultGrantTypes(input: NewClientInput, isPublic: boolean): GrantType[
 }
 
 /** What is wrong with a client's settings, or undefined. */
-export function checkClient(client: ClientRecord): string | undefined {
+export function checkClient(client: ClientRecord, scopes: ScopeCatalogue): string | undefined {
   if (client.name.length === 0 || client.name.length > 100) return 'The name must have 1-100 characters';
   const badGrant = client.grantTypes.find((grant) => !GRANT_TYPES.includes(grant));
   if (badGrant !== undefined) return `Unknown grant type ${badGrant} (known: ${GRANT_TYPES.join(', ')})`;
-  const badScope = client.scopes.find((scope) => !isKnownScope(scope));
+  const badScope = client.scopes.find((scope) => !scopes.isKnown(scope));
   if (badScope !== undefined) {
-    return `Unknown scope ${badScope} (known: ${SCOPE_CATALOGUE.map((scope) => scope.name).join(', ')})`;
+    return `Unknown scope ${badScope} (known: ${scopes.names.join(', ')})`;
   }
   for (const uri of client.redirectUris) {
     const problem = checkRedirectUri(uri);
@@ -92,19 +92,19 @@ export function checkClient(client: ClientRecord): string | undefined {
   return undefined;
 }
 
-const newSecret = (ctx: CoreContext) => CLIENT_SECRET_PREFIX + ctx.random.token(32);
+const newSecret = (ctx: OAuthContext) => CLIENT_SECRET_PREFIX + ctx.random.token(32);
 
 /**
  * Client ids are typed as command-line arguments (`flexgate clients show <client_id>`), where a leading "-"
  * reads as an option, so an id never starts with one (base64url draws it for 1 id in 64).
  */
-const newClientId = (ctx: CoreContext) => ctx.random.token(16).replace(/^-/, '_');
+const newClientId = (ctx: OAuthContext) => ctx.random.token(16).replace(/^-/, '_');
 
 /**
  * Issues a new secret. The previous one keeps working for `graceMs` (0: it dies at once), so a deployment
  * can roll over without downtime.
  */
-export async function rotateClientSecret(ctx: CoreContext, clientId: string, graceMs: number): Promise<string> {
+export async function rotateClientSecret(ctx: OAuthContext, clientId: string, graceMs: number): Promise<string> {
   const client = await ctx.storage.clients.findById(clientId);
   if (client === undefined) throw new InputError(`No client with id ${clientId}`);
   if (client.isPublic) throw new InputError('A public client has no secret to rotate');
@@ -114,12 +114,12 @@ export async function rotateClientSecret(ctx: CoreContext, clientId: string, gra
     previousSecretHash: graceMs > 0 ? client.secretHash : null,
     previousSecretExpiresAt: graceMs > 0 ? ctx.clock.now() + graceMs : null,
   });
-  ctx.clients.invalidate(clientId);
+  ctx.clientCache.invalidate(clientId);
   return secret;
 }
 
 /** Deletes a client and revokes every token it holds: its grants (refresh tokens) and its access tokens. */
-export async function deleteClient(ctx: CoreContext, clientId: string): Promise<boolean> {
+export async function deleteClient(ctx: OAuthContext, clientId: string): Promise<boolean> {
   const now = ctx.clock.now();
   const result = await ctx.storage.transaction(async (tx) => {
     const client = await tx.clients.findById(clientId);
@@ -136,6 +136,6 @@ export async function deleteClient(ctx: CoreContext, clientId: string): Promise<
     await ctx.revocations.revoke('client', clientId, now + MAX_ACCESS_TOKEN_TTL_SECONDS * 1000, tx);
     return deleted;
   });
-  ctx.clients.invalidate(clientId);
+  ctx.clientCache.invalidate(clientId);
   return result;
 }

@@ -1,5 +1,6 @@
 import type { ClientCache } from './client-cache.js';
-import type { Clock, Environment, PasswordHasher, Random, Storage } from './ports.js';
+import type { Clock, Environment, OAuthStorage, Random } from './ports.js';
+import type { ScopeCatalogue } from './scopes.js';
 import type { AccessTokenService } from './tokens/access-token.js';
 import type { ClientTokenCache } from './tokens/client-token-cache.js';
 import type { KeyRing } from './tokens/keyring.js';
@@ -12,7 +13,7 @@ import type { RevocationList } from './tokens/revocation-list.js';
 export const MAX_ACCESS_TOKEN_TTL_SECONDS = 86_400;
 
 /** Lifetimes and identity of the authorization server; validated by the config module before it gets here. */
-export interface CoreConfig {
+export interface OAuthConfig {
   /** RFC 8414 issuer identifier: an http(s) URL without query or fragment, from configuration only. */
   issuer: string;
   /** The `aud` of access tokens: the API these tokens are for. */
@@ -20,7 +21,6 @@ export interface CoreConfig {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   authorizationCodeTtlSeconds: number;
-  sessionTtlSeconds: number;
   /**
    * The host names the API answers on per environment (e.g. api.sandbox.example.com, api.example.com). A
    * token used on the other environment's host is rejected; with none configured, the token decides.
@@ -30,19 +30,21 @@ export interface CoreConfig {
   clientCacheTtlMs: number;
   /** For how many seconds after issuing a client-credentials token the same request gets it again. */
   clientTokenReuseSeconds: number;
-  /** Failed logins from the 3rd on are answered after this × (failures − 2) ms, at most 2 s; 0 in tests. */
-  loginDelayBaseMs: number;
 }
 
 /** Everything a grant or endpoint handler needs, passed explicitly (no globals, so tests can swap any part). */
-export interface CoreContext {
-  config: CoreConfig;
-  storage: Storage;
-  /** Client lookups for authentication (cached briefly); invalidate after changing a client. */
-  clients: ClientCache;
+export interface OAuthContext {
+  config: OAuthConfig;
+  storage: OAuthStorage;
+  /**
+   * The one way to read a client by id (cached briefly): authentication, the authorization endpoint and the
+   * API all go through it. Invalidate after changing a client.
+   */
+  clientCache: ClientCache;
   clock: Clock;
   random: Random;
-  passwords: PasswordHasher;
+  /** The scopes that exist and what they mean, declared by the APIs the server fronts. */
+  scopes: ScopeCatalogue;
   keys: KeyRing;
   revocations: RevocationList;
   accessTokens: AccessTokenService;

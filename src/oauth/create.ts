@@ -1,23 +1,29 @@
 import { ClientCache } from './client-cache.js';
 import { systemClock } from './clock.js';
-import type { CoreConfig, CoreContext } from './context.js';
-import type { Clock, PasswordHasher, Random, Storage } from './ports.js';
+import type { OAuthConfig, OAuthContext } from './context.js';
+import type { Clock, OAuthStorage, Random } from './ports.js';
+import type { ScopeCatalogue } from './scopes.js';
 import { cryptoRandom } from './secrets.js';
 import { AccessTokenService } from './tokens/access-token.js';
 import { ClientTokenCache } from './tokens/client-token-cache.js';
 import { KeyRing } from './tokens/keyring.js';
 import { RevocationList } from './tokens/revocation-list.js';
 
-export interface CoreDependencies {
-  config: CoreConfig;
-  storage: Storage;
-  passwords: PasswordHasher;
-  clock?: Clock;
-  random?: Random;
+export interface OAuthDependencies<S extends OAuthStorage> {
+  config: OAuthConfig;
+  storage: S;
+  scopes: ScopeCatalogue;
+  clock?: Clock | undefined;
+  random?: Random | undefined;
 }
 
-/** Wires the protocol core. Call `loadSharedState` before serving, and again to pick up other processes' work. */
-export function createCore(deps: CoreDependencies): CoreContext {
+/**
+ * Wires the protocol. Call `loadSharedState` before serving, and again to pick up other processes' work. The
+ * storage keeps its full type, so a caller that passes more repositories than OAuth needs keeps them.
+ */
+export function createOAuth<S extends OAuthStorage>(
+  deps: OAuthDependencies<S>,
+): Omit<OAuthContext, 'storage'> & { storage: S } {
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? cryptoRandom;
   const keys = new KeyRing(deps.storage, clock, random);
@@ -29,14 +35,13 @@ export function createCore(deps: CoreDependencies): CoreContext {
     clock,
     random,
   );
-  const clients = new ClientCache(deps.storage, clock, deps.config.clientCacheTtlMs);
   return {
     config: deps.config,
     storage: deps.storage,
-    clients,
+    clientCache: new ClientCache(deps.storage, clock, deps.config.clientCacheTtlMs),
     clock,
     random,
-    passwords: deps.passwords,
+    scopes: deps.scopes,
     keys,
     revocations,
     accessTokens,
@@ -48,7 +53,7 @@ export function createCore(deps: CoreDependencies): CoreContext {
  * Re-reads what other processes may have changed: signing keys (a `keys rotate` from the CLI) and
  * revocations (another instance, or `clients delete`).
  */
-export async function loadSharedState(ctx: CoreContext): Promise<void> {
+export async function loadSharedState(ctx: OAuthContext): Promise<void> {
   await ctx.keys.ensureActiveKey();
   await ctx.revocations.sync();
 }

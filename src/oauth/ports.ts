@@ -1,10 +1,8 @@
 /**
- * The ports of the protocol core: the records it keeps and the interfaces through which it keeps them.
- * Nothing here knows about HTTP or SQL. Times are epoch milliseconds; scopes are arrays of scope tokens.
+ * The ports of the OAuth protocol: the records it keeps and the interfaces through which it keeps them.
+ * Nothing here knows about HTTP or SQL, nor about the portal or the APIs (they have ports of their own). Times are epoch milliseconds; scopes are arrays of scope tokens.
  * Secrets (client secrets, codes, refresh tokens, session ids) are only ever stored as hashes.
  */
-
-import type { ResourceRepositories } from '../apis/example/ports.js';
 
 export type Environment = 'sandbox' | 'live';
 export const ENVIRONMENTS: readonly Environment[] = ['sandbox', 'live'];
@@ -32,28 +30,6 @@ export interface ClientRecord {
   appId: string | null;
   /** Set by an admin: a disabled client fails client authentication and its tokens are revoked. */
   disabledAt: number | null;
-}
-
-/**
- * An application of the developer portal: owned by one user, with exactly two credentials (clients linked by
- * `appId`), one per environment. Redirect URIs, scopes and grant types are kept on both clients alike.
- */
-export interface AppRecord {
-  id: string;
-  ownerId: string;
-  name: string;
-  description: string;
-  createdAt: number;
-  disabledAt: number | null;
-}
-
-export interface UserRecord {
-  id: string;
-  username: string;
-  /** argon2id PHC string. */
-  passwordHash: string;
-  isAdmin: boolean;
-  createdAt: number;
 }
 
 export interface AuthorizationCodeRecord {
@@ -129,29 +105,6 @@ export interface RevocationRecord {
   expiresAt: number;
 }
 
-export interface SessionRecord {
-  idHash: string;
-  /** Null for an anonymous session (it still carries a CSRF token for the login form). */
-  userId: string | null;
-  csrfToken: string;
-  createdAt: number;
-  expiresAt: number;
-}
-
-/** What failed logins are counted against: the username tried, or the client's address. */
-export type LoginAttemptKind = 'account' | 'address';
-
-/** Recent login failures for one username or address (see core/login-throttle.ts for the rules). */
-export interface LoginAttemptRecord {
-  kind: LoginAttemptKind;
-  key: string;
-  failures: number;
-  /** When the current run of failures began; failures before `windowStart` no longer count. */
-  firstFailureAt: number;
-  /** Logins are refused until then; null when not locked. */
-  lockedUntil: number | null;
-}
-
 export type ConsumeOutcome<T> = { outcome: 'consumed'; record: T } | { outcome: 'already_used'; record: T };
 
 export interface ClientRepository {
@@ -172,29 +125,6 @@ export interface ClientRepository {
   ): Promise<boolean>;
   /** Sets (or with null, clears) `disabledAt`; false when no such client. */
   setDisabled(id: string, disabledAt: number | null): Promise<boolean>;
-}
-
-export interface AppRepository {
-  create(app: AppRecord): Promise<void>;
-  findById(id: string): Promise<AppRecord | undefined>;
-  /** The user's applications, oldest first. */
-  listByOwner(ownerId: string): Promise<AppRecord[]>;
-  /** Every application, oldest first (the admin view). */
-  listAll(): Promise<AppRecord[]>;
-  update(id: string, changes: Pick<AppRecord, 'name' | 'description'>): Promise<boolean>;
-  /** Deletes the application and, by cascade, its clients and everything they hold. */
-  delete(id: string): Promise<boolean>;
-  setDisabled(id: string, disabledAt: number | null): Promise<boolean>;
-}
-
-export interface UserRepository {
-  /** Rejects with UniqueViolationError when the username is taken. */
-  create(user: UserRecord): Promise<void>;
-  findById(id: string): Promise<UserRecord | undefined>;
-  findByUsername(username: string): Promise<UserRecord | undefined>;
-  count(): Promise<number>;
-  /** Replaces the password hash; false when no such user. */
-  updatePassword(id: string, passwordHash: string): Promise<boolean>;
 }
 
 export interface AuthorizationCodeRepository {
@@ -253,54 +183,27 @@ export interface RevocationRepository {
   deleteExpired(before: number): Promise<number>;
 }
 
-export interface SessionRepository {
-  create(session: SessionRecord): Promise<void>;
-  findByHash(idHash: string): Promise<SessionRecord | undefined>;
-  delete(idHash: string): Promise<void>;
-  deleteByUser(userId: string): Promise<number>;
-  deleteExpired(before: number): Promise<number>;
-}
-
-export interface LoginAttemptRepository {
-  find(kind: LoginAttemptKind, key: string): Promise<LoginAttemptRecord | undefined>;
-  /**
-   * Atomically counts one failure and returns the updated record. A run that began before `windowStart`
-   * is forgotten: the count restarts at 1 from `now`.
-   */
-  recordFailure(kind: LoginAttemptKind, key: string, now: number, windowStart: number): Promise<LoginAttemptRecord>;
-  /** Locks the key until `until` and clears its failure count (a new run starts after the lock). */
-  lock(kind: LoginAttemptKind, key: string, until: number): Promise<void>;
-  /** Forgets the key (a successful login). */
-  reset(kind: LoginAttemptKind, key: string): Promise<void>;
-  /** Takes one failure back (an attempt counted in advance that succeeded); never below zero. */
-  forgive(kind: LoginAttemptKind, key: string): Promise<void>;
-  /** Deletes rows whose failure run began, and whose lock (if any) ended, before `before`. */
-  deleteStale(before: number): Promise<number>;
-}
-
-export interface Repositories extends ResourceRepositories {
+/** The repositories the protocol works with. */
+export interface OAuthRepositories {
   clients: ClientRepository;
-  apps: AppRepository;
-  users: UserRepository;
   codes: AuthorizationCodeRepository;
   grants: GrantRepository;
   refreshTokens: RefreshTokenRepository;
   consents: ConsentRepository;
   keys: SigningKeyRepository;
   revocations: RevocationRepository;
-  sessions: SessionRepository;
-  loginAttempts: LoginAttemptRepository;
 }
 
-export interface Storage extends Repositories {
-  readonly dialect: 'sqlite' | 'postgres';
-  /**
-   * Runs `work` in one database transaction: all its writes commit together or not at all. A rejection
-   * rolls back. Correct under concurrency: two transactions racing on one row see each other's commits.
-   */
-  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
-  close(): Promise<void>;
-}
+/**
+ * Repositories `R` that can run work in one database transaction: all its writes commit together or not at
+ * all; a rejection rolls back. Correct under concurrency: two transactions racing on one row see each other's
+ * commits. Each product names the repositories it needs; the storage implements them all.
+ */
+export type Transactional<R> = R & {
+  transaction<T>(work: (tx: R) => Promise<T>): Promise<T>;
+};
+
+export type OAuthStorage = Transactional<OAuthRepositories>;
 
 /** Thrown by storage when a unique constraint (e.g. username) is violated. */
 export class UniqueViolationError extends Error {
@@ -315,9 +218,4 @@ export interface Clock {
 export interface Random {
   /** A URL-safe random string carrying `bytes` bytes of entropy. */
   token(bytes: number): string;
-}
-
-export interface PasswordHasher {
-  hash(password: string): Promise<string>;
-  verify(hash: string, password: string): Promise<boolean>;
 }

@@ -1,15 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { CoreContext } from '../oauth/context.js';
+import type { PortalContext } from './domain/context.js';
 import { type ActiveSession, createSession, findSession } from './domain/sessions.js';
 
 export const SESSION_COOKIE = 'fg_session';
 
-export function readSession(ctx: CoreContext, request: FastifyRequest): Promise<ActiveSession | undefined> {
+export function readSession(ctx: PortalContext, request: FastifyRequest): Promise<ActiveSession | undefined> {
   return findSession(ctx, request.cookies[SESSION_COOKIE]);
 }
 
 /** The visitor's session, or a new anonymous one (to bind the login form's CSRF token). */
-export async function ensureSession(ctx: CoreContext, request: FastifyRequest, reply: FastifyReply) {
+export async function ensureSession(ctx: PortalContext, request: FastifyRequest, reply: FastifyReply) {
   const existing = await readSession(ctx, request);
   if (existing !== undefined) return existing;
   const created = await createSession(ctx, null);
@@ -17,7 +17,7 @@ export async function ensureSession(ctx: CoreContext, request: FastifyRequest, r
   return created;
 }
 
-export function setSessionCookie(ctx: CoreContext, reply: FastifyReply, session: ActiveSession): void {
+export function setSessionCookie(ctx: PortalContext, reply: FastifyReply, session: ActiveSession): void {
   void reply.setCookie(SESSION_COOKIE, session.id, {
     httpOnly: true,
     sameSite: 'lax',

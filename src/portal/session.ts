@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { bodyParams } from '../http/params.js';
-import type { CoreContext } from '../oauth/context.js';
-import type { UserRecord } from '../oauth/ports.js';
+import type { PortalContext } from './domain/context.js';
+import type { UserRecord } from './domain/ports.js';
 import { type ActiveSession, csrfTokenMatches } from './domain/sessions.js';
 import { redirect, sendHtml } from './html.js';
 import { portalLinks } from './links.js';
@@ -17,7 +17,7 @@ export interface SignedIn {
 }
 
 /** The signed-in user of a portal request, or undefined (for pages that work either way). */
-export async function currentUser(ctx: CoreContext, request: FastifyRequest): Promise<SignedIn | undefined> {
+export async function currentUser(ctx: PortalContext, request: FastifyRequest): Promise<SignedIn | undefined> {
   const session = await readSession(ctx, request);
   if (session?.record.userId == null) return undefined;
   const user = await ctx.storage.users.findById(session.record.userId);
@@ -39,7 +39,7 @@ export async function currentUser(ctx: CoreContext, request: FastifyRequest): Pr
  * page (which brings it back here afterwards).
  */
 export async function requireUser(
-  ctx: CoreContext,
+  ctx: PortalContext,
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<SignedIn | undefined> {
@@ -56,7 +56,7 @@ export async function requireUser(
  * otherwise a 403 page has been sent (or a login redirect) and nothing may change.
  */
 export async function requireUserForm(
-  ctx: CoreContext,
+  ctx: PortalContext,
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<SignedIn | undefined> {

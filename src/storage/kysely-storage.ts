@@ -1,13 +1,7 @@
 import { type Kysely, sql } from 'kysely';
-import type {
-  ContactRepository,
-  IdempotencyRepository,
-  MessageRepository,
-  NewsRepository,
-} from '../apis/example/ports.js';
+import type { ContactRepository, MessageRepository, NewsRepository } from '../apis/example/ports.js';
+import type { IdempotencyRepository } from '../apis/ports.js';
 import {
-  type AppRecord,
-  type AppRepository,
   type AuthorizationCodeRecord,
   type AuthorizationCodeRepository,
   type ClientRecord,
@@ -19,24 +13,26 @@ import {
   type GrantRecord,
   type GrantRepository,
   type GrantType,
-  type LoginAttemptKind,
-  type LoginAttemptRecord,
-  type LoginAttemptRepository,
   type RefreshTokenRecord,
   type RefreshTokenRepository,
-  type Repositories,
   type RevocationKind,
   type RevocationRecord,
   type RevocationRepository,
-  type SessionRecord,
-  type SessionRepository,
   type SigningKeyRecord,
   type SigningKeyRepository,
-  type Storage,
   UniqueViolationError,
-  type UserRecord,
-  type UserRepository,
 } from '../oauth/ports.js';
+import type {
+  AppRecord,
+  AppRepository,
+  LoginAttemptKind,
+  LoginAttemptRecord,
+  LoginAttemptRepository,
+  SessionRecord,
+  SessionRepository,
+  UserRecord,
+  UserRepository,
+} from '../portal/domain/ports.js';
 import { createResourceRepositories } from './resource-repositories.js';
 import type {
   AppsTable,
@@ -52,6 +48,7 @@ import type {
   SqlDialect,
   UsersTable,
 } from './schema.js';
+import type { Repositories, Storage } from './storage.js';
 
 /**
  * Key of the PostgreSQL advisory lock that serialises revocation inserts (see `revocations.add`).

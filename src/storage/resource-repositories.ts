@@ -9,8 +9,6 @@ import type {
   ContactRecord,
   ContactRepository,
   DataScope,
-  IdempotencyRecord,
-  IdempotencyRepository,
   MessageChannel,
   MessageEventRecord,
   MessageRecord,
@@ -19,8 +17,8 @@ import type {
   NewsRecord,
   NewsRepository,
   PagePosition,
-  ResourceRepositories,
 } from '../apis/example/ports.js';
+import type { ApiRepositories, IdempotencyRecord, IdempotencyRepository } from '../apis/ports.js';
 import type { Environment } from '../oauth/ports.js';
 import { UniqueViolationError } from '../oauth/ports.js';
 import { type Context, json, strings, write } from './kysely-storage.js';
@@ -428,7 +426,9 @@ function idempotencyRepository({ db }: Context): IdempotencyRepository {
 }
 
 /** The resource repositories over `context`'s database or transaction. */
-export function createResourceRepositories(context: Context): ResourceRepositories {
+export function createResourceRepositories(
+  context: Context,
+): Pick<ApiRepositories, 'contacts' | 'messages' | 'news' | 'idempotencyKeys'> {
   return {
     contacts: contactRepository(context),
     messages: messageRepository(context),

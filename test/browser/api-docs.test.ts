@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCOPE_CATALOGUE } from '../../src/oauth/scopes.js';
+import { EXAMPLE_SCOPES } from '../../src/apis/example/scopes.js';
 import { chromiumAvailable, launchChromium, screenshot } from '../helpers/chromium.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -26,7 +26,7 @@ describe.runIf(chromiumAvailable())('API docs (Swagger UI) in Chromium', () => {
   }, async () => {
     const { clientId, clientSecret } = await server.createClient({
       name: 'Docs tryout',
-      scopes: SCOPE_CATALOGUE.map((scope) => scope.name),
+      scopes: EXAMPLE_SCOPES.map((scope) => scope.name),
       grantTypes: ['client_credentials'],
     });
     const page = await browser.newPage();

@@ -3,7 +3,10 @@
  * remembered consent, PKCE, code expiry, code binding and code replay.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeScope } from '../../src/oauth/scopes.js';
+import { exampleScopeCatalogue } from '../../src/apis/example/scopes.js';
+
+const describeScope = (name: string) => exampleScopeCatalogue().describe(name);
+
 import {
   authorize,
   Browser,

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostmanCollection } from '../../src/apis/docs/postman.js';
 import { API_ROUTES } from '../../src/apis/example/index.js';
-import { SCOPE_CATALOGUE } from '../../src/oauth/scopes.js';
+import { EXAMPLE_SCOPES } from '../../src/apis/example/scopes.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /** The part of newman's API used here (it ships no type declarations). */
@@ -49,7 +49,7 @@ describe('Postman collection in newman', () => {
   it('runs every request of /postman.json without a failure', { timeout: 60_000 }, async () => {
     const { clientId, clientSecret } = await server.createClient({
       name: 'Newman',
-      scopes: SCOPE_CATALOGUE.map((scope) => scope.name),
+      scopes: EXAMPLE_SCOPES.map((scope) => scope.name),
       grantTypes: ['client_credentials'],
     });
     const response = await fetch(`${server.baseUrl}/postman.json`);

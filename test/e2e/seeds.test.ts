@@ -4,13 +4,13 @@
  * with refresh at /oauth/token (seeds 000 and 001).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCOPE_CATALOGUE } from '../../src/oauth/scopes.js';
+import { EXAMPLE_SCOPES } from '../../src/apis/example/scopes.js';
 import { authorize, Browser } from '../helpers/browser-flow.js';
 import { type Fixture, startFixture } from '../helpers/e2e.js';
 import { basicAuth, getMe, jwtPayload, type TokenBody } from '../helpers/oauth-client.js';
 import { testDialects } from '../helpers/server.js';
 
-const ALL_SCOPES = SCOPE_CATALOGUE.map((scope) => scope.name).join(' ');
+const ALL_SCOPES = EXAMPLE_SCOPES.map((scope) => scope.name).join(' ');
 
 /** A form POST as curl -d / --data-urlencode sends it: the body is built by hand, in the seed's order. */
 async function curlPost(url: string, fields: [string, string][], headers: Record<string, string> = {}) {

@@ -4,7 +4,7 @@
  */
 import { createLocalJWKSet, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCOPE_CATALOGUE } from '../../src/oauth/scopes.js';
+import { EXAMPLE_SCOPES } from '../../src/apis/example/scopes.js';
 import {
   type Fixture,
   obtainCode,
@@ -516,7 +516,7 @@ describe('metadata (RFC 8414) and JWKS', () => {
       response_types_supported: ['code'],
       code_challenge_methods_supported: ['S256'],
       authorization_response_iss_parameter_supported: true,
-      scopes_supported: SCOPE_CATALOGUE.map((scope) => scope.name),
+      scopes_supported: EXAMPLE_SCOPES.map((scope) => scope.name),
     });
     expect([...(metadata.grant_types_supported as string[])].sort()).toEqual([
       'authorization_code',

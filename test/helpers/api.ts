@@ -3,14 +3,14 @@
  * that return status, headers and parsed JSON.
  */
 
+import { EXAMPLE_SCOPES } from '../../src/apis/example/scopes.js';
 import type { Environment } from '../../src/oauth/ports.js';
-import { SCOPE_CATALOGUE } from '../../src/oauth/scopes.js';
 import { createApp } from '../../src/portal/domain/apps.js';
 import { tokenRequest } from './oauth-client.js';
 import type { TestServer } from './server.js';
 
 export const API = '/api/v0.0.1';
-export const ALL_SCOPES = SCOPE_CATALOGUE.map((scope) => scope.name);
+export const ALL_SCOPES = EXAMPLE_SCOPES.map((scope) => scope.name);
 
 export interface ApiClient {
   clientId: string;

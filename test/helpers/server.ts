@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { type ConfigInput, loadConfig } from '../../src/config.js';
+import type { FlexgateContext } from '../../src/context.js';
 import { createClient, type NewClientInput } from '../../src/oauth/clients.js';
 import { ManualClock } from '../../src/oauth/clock.js';
-import type { CoreContext } from '../../src/oauth/context.js';
 import { createUser } from '../../src/portal/domain/users.js';
 import { type RunningServer, startServer } from '../../src/server.js';
 import { freePort } from './ports.js';
@@ -28,7 +28,7 @@ export function testDialects(): Dialect[] {
 
 export interface TestServer {
   baseUrl: string;
-  ctx: CoreContext;
+  ctx: FlexgateContext;
   clock: ManualClock;
   server: RunningServer;
   createUser(username: string, password: string): Promise<{ id: string }>;

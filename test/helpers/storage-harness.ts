@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { Storage } from '../../src/oauth/ports.js';
 import { type OpenStorageOptions, openStorage } from '../../src/storage/open.js';
+import type { Storage } from '../../src/storage/storage.js';
 
 export const PG_URL = process.env.FLEXGATE_TEST_DATABASE_URL;
 

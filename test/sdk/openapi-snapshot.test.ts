@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../../src/apis/docs/openapi.js';
 import { API_ROUTES } from '../../src/apis/example/index.js';
+import { EXAMPLE_SCOPES } from '../../src/apis/example/scopes.js';
 
 /**
  * The SDK's types are generated from packages/client/openapi.json, a committed snapshot of the server's
@@ -14,7 +15,7 @@ describe('packages/client/openapi.json', () => {
     const snapshot: unknown = JSON.parse(readFileSync(SNAPSHOT, 'utf8'));
     // Through JSON, as `flexgate openapi` prints it: undefined members disappear.
     const current: unknown = JSON.parse(
-      JSON.stringify(buildOpenApiDocument(API_ROUTES, { issuer: 'http://localhost:8080' })),
+      JSON.stringify(buildOpenApiDocument(API_ROUTES, { issuer: 'http://localhost:8080', scopes: EXAMPLE_SCOPES })),
     );
     expect(
       current,

@@ -8,19 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type AppRecord,
   type AuthorizationCodeRecord,
   type ClientRecord,
   type GrantRecord,
   type RefreshTokenRecord,
-  type SessionRecord,
   type SigningKeyRecord,
-  type Storage,
   UniqueViolationError,
-  type UserRecord,
 } from '../../src/oauth/ports.js';
+import type { AppRecord, SessionRecord, UserRecord } from '../../src/portal/domain/ports.js';
 import { migrations } from '../../src/storage/migrations/index.js';
 import { describeDatabase, openStorage, StorageOpenError } from '../../src/storage/open.js';
+import type { Storage } from '../../src/storage/storage.js';
 import { dialects, PG_URL } from '../helpers/storage-harness.js';
 
 /** A fixed clock: 2023-11-14T22:13:20Z, well above 2^32 so that 64-bit handling is exercised. */

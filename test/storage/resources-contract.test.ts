@@ -7,12 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   ContactRecord,
   DataScope,
-  IdempotencyRecord,
   MessageRecord,
   NewsRecord,
   PagePosition,
 } from '../../src/apis/example/ports.js';
-import { type Storage, UniqueViolationError } from '../../src/oauth/ports.js';
+import type { IdempotencyRecord } from '../../src/apis/ports.js';
+import { UniqueViolationError } from '../../src/oauth/ports.js';
+import type { Storage } from '../../src/storage/storage.js';
 import { dialects } from '../helpers/storage-harness.js';
 
 /** 2023-11-14T22:13:20Z, well above 2^32 so that 64-bit handling is exercised. */

@@ -10,8 +10,8 @@ import {
   SCOPE_LABELS,
 } from '../../src/apis/example/reference/domain-values.js';
 import { ISO_639_1_CODES } from '../../src/apis/example/reference/languages.js';
+import { EXAMPLE_SCOPES } from '../../src/apis/example/scopes.js';
 import { demoNews } from '../../src/demo/news.js';
-import { SCOPE_CATALOGUE } from '../../src/oauth/scopes.js';
 
 const codes = (id: number, lang = 'en') => (domainValues(id, lang) ?? []).map((value) => value.code);
 const nameOf = (id: number, code: string, lang: string) => domainValues(id, lang)?.find((v) => v.code === code)?.name;
@@ -100,8 +100,8 @@ describe('domain values', () => {
   });
 
   it('7: every scope of the catalogue, described in all five label languages', () => {
-    expect(codes(7)).toEqual(sorted(SCOPE_CATALOGUE.map((scope) => scope.name)));
-    for (const scope of SCOPE_CATALOGUE) {
+    expect(codes(7)).toEqual(sorted(EXAMPLE_SCOPES.map((scope) => scope.name)));
+    for (const scope of EXAMPLE_SCOPES) {
       const labels = SCOPE_LABELS[scope.name];
       expect(labels?.en, scope.name).toBe(scope.description);
       for (const lang of LABEL_LANGUAGES) expect(labels?.[lang], `${scope.name} ${lang}`).toBeTruthy();

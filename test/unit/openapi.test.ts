@@ -16,8 +16,8 @@ import {
   pageLimit,
   resourceId,
 } from '../../src/apis/example/schemas.js';
+import { EXAMPLE_SCOPES } from '../../src/apis/example/scopes.js';
 import { type AnyApiRoute, defineRoute } from '../../src/apis/route.js';
-import { SCOPE_CATALOGUE } from '../../src/oauth/scopes.js';
 
 const ISSUER = 'https://flexgate.example.com';
 
@@ -140,7 +140,7 @@ describe('OpenAPI document', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const doc = buildOpenApiDocument(FIXTURE_ROUTES, { issuer: ISSUER });
+  const doc = buildOpenApiDocument(FIXTURE_ROUTES, { issuer: ISSUER, scopes: EXAMPLE_SCOPES });
 
   it('describes the API, its server and its OAuth flows', () => {
     expect(doc.openapi).toBe('3.1.0');
@@ -151,7 +151,7 @@ describe('OpenAPI document', () => {
       flows: Record<string, { authorizationUrl?: string; tokenUrl: string; refreshUrl?: string; scopes: object }>;
     };
     expect(oauth2.type).toBe('oauth2');
-    const scopes = Object.fromEntries(SCOPE_CATALOGUE.map((s) => [s.name, s.description]));
+    const scopes = Object.fromEntries(EXAMPLE_SCOPES.map((s) => [s.name, s.description]));
     expect(oauth2.flows.authorizationCode).toEqual({
       authorizationUrl: `${ISSUER}/oauth/authorize`,
       tokenUrl: `${ISSUER}/oauth/token`,
@@ -166,7 +166,7 @@ describe('OpenAPI document', () => {
   it('sorts paths and methods, whatever the order of the table', () => {
     expect(Object.keys(doc.paths)).toEqual(['/contacts', '/contacts/{id}', '/domainTypes/{id}/domainValues', '/me']);
     expect(Object.keys(doc.paths['/contacts/{id}'] ?? {})).toEqual(['get', 'delete']);
-    const reversed = buildOpenApiDocument([...FIXTURE_ROUTES].reverse(), { issuer: ISSUER });
+    const reversed = buildOpenApiDocument([...FIXTURE_ROUTES].reverse(), { issuer: ISSUER, scopes: EXAMPLE_SCOPES });
     // Tags follow the table's order of first appearance; everything else is sorted.
     expect(JSON.stringify({ ...reversed, tags: doc.tags })).toBe(JSON.stringify(doc));
   });
@@ -245,7 +245,7 @@ describe('OpenAPI document', () => {
       success: { status: 200, description: 'ok', schema: z.object({ a: Named, b: Named }) },
       handler: async () => ({ status: 200, body: { a: { id: 'x' }, b: { id: 'y' } } }),
     });
-    const named = buildOpenApiDocument([route], { issuer: ISSUER });
+    const named = buildOpenApiDocument([route], { issuer: ISSUER, scopes: EXAMPLE_SCOPES });
     expect(JSON.stringify(named)).not.toContain('$defs');
     expect(named.components.schemas.Named).toMatchObject({ type: 'object' });
   });
@@ -257,7 +257,7 @@ describe('OpenAPI document', () => {
   });
 
   it('builds and passes redocly lint for the real route table', async () => {
-    const real = buildOpenApiDocument(API_ROUTES, { issuer: ISSUER });
+    const real = buildOpenApiDocument(API_ROUTES, { issuer: ISSUER, scopes: EXAMPLE_SCOPES });
     for (const route of API_ROUTES) {
       expect(real.paths[route.path]?.[route.method.toLowerCase() as 'get']?.operationId).toBe(route.operationId);
     }

@@ -4,8 +4,8 @@ import { buildOpenApiDocument } from '../../src/apis/docs/openapi.js';
 import { buildPostmanCollection, POSTMAN_SCHEMA, type PostmanRequestItem } from '../../src/apis/docs/postman.js';
 import { API_ROUTES } from '../../src/apis/example/index.js';
 import { e164Phone, languageCode, listOf, resourceId } from '../../src/apis/example/schemas.js';
+import { EXAMPLE_SCOPES } from '../../src/apis/example/scopes.js';
 import { type AnyApiRoute, defineRoute } from '../../src/apis/route.js';
-import { SCOPE_CATALOGUE } from '../../src/oauth/scopes.js';
 
 const ISSUER = 'https://flexgate.example.com';
 const contact = z.object({ id: resourceId('ct'), name: z.string().min(1), phone: e164Phone, lang: languageCode });
@@ -74,7 +74,7 @@ const ROUTES: AnyApiRoute[] = [
   }),
 ];
 
-const collection = buildPostmanCollection(buildOpenApiDocument(ROUTES, { issuer: ISSUER }));
+const collection = buildPostmanCollection(buildOpenApiDocument(ROUTES, { issuer: ISSUER, scopes: EXAMPLE_SCOPES }));
 const requests = collection.item.flatMap((folder) => folder.item);
 const find = (name: string) => requests.find((item) => item.name === name) as PostmanRequestItem;
 const script = (item: PostmanRequestItem) =>
@@ -108,7 +108,9 @@ describe('Postman collection', () => {
       customer_id: '',
     });
     expect(
-      buildPostmanCollection(buildOpenApiDocument(ROUTES, { issuer: ISSUER }), { baseUrl: 'http://x:1' }).variable[0],
+      buildPostmanCollection(buildOpenApiDocument(ROUTES, { issuer: ISSUER, scopes: EXAMPLE_SCOPES }), {
+        baseUrl: 'http://x:1',
+      }).variable[0],
     ).toEqual({
       key: 'baseUrl',
       value: 'http://x:1',
@@ -131,7 +133,7 @@ describe('Postman collection', () => {
     expect(prerequest).toContain('pm.sendRequest');
     expect(prerequest).toContain("mode: 'urlencoded'");
     expect(prerequest).toContain('{{baseUrl}}/oauth2/token');
-    expect(prerequest).toContain(SCOPE_CATALOGUE.map((scope) => scope.name).join(' '));
+    expect(prerequest).toContain(EXAMPLE_SCOPES.map((scope) => scope.name).join(' '));
     expect(prerequest).toContain("pm.collectionVariables.set('access_token'");
     // The script is valid JavaScript.
     expect(() => new Function('pm', prerequest)).not.toThrow();
@@ -170,7 +172,7 @@ describe('Postman collection', () => {
   });
 
   it('builds from the real route table', () => {
-    const real = buildPostmanCollection(buildOpenApiDocument(API_ROUTES, { issuer: ISSUER }));
+    const real = buildPostmanCollection(buildOpenApiDocument(API_ROUTES, { issuer: ISSUER, scopes: EXAMPLE_SCOPES }));
     expect(real.item.flatMap((folder) => folder.item)).toHaveLength(API_ROUTES.length);
     for (const item of real.item.flatMap((folder) => folder.item)) {
       expect(item.request.url.raw).not.toMatch(/\{\{(id|undefined)\}\}/);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ENDPOINT_PATHS } from '../../oauth/endpoints/metadata.js';
-import { SCOPE_CATALOGUE } from '../../oauth/scopes.js';
+import type { ScopeDefinition } from '../../oauth/scopes.js';
 import { type AnyApiRoute, API_BASE, type HttpMethod } from '../route.js';
 
 /**
@@ -49,6 +49,8 @@ export interface OpenApiDocument {
 export interface OpenApiOptions {
   /** The configured issuer: the API's server URL and the OAuth endpoints are below it. */
   issuer: string;
+  /** The scopes of the API's OAuth 2 security scheme, with their descriptions. */
+  scopes: readonly ScopeDefinition[];
 }
 
 /** What each tag groups, shown above its operations; tags not listed get a generic line. */
@@ -107,7 +109,7 @@ export function buildOpenApiDocument(routes: readonly AnyApiRoute[], options: Op
     item[method] = operation(route, convert);
   }
 
-  const scopes = Object.fromEntries(SCOPE_CATALOGUE.map((scope) => [scope.name, scope.description]));
+  const scopes = Object.fromEntries(options.scopes.map((scope) => [scope.name, scope.description]));
   const tokenUrl = `${options.issuer}${ENDPOINT_PATHS.token}`;
   const tags = [...new Set(routes.map((route) => route.tag))].map((name) => ({
     name,

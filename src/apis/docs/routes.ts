@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { CoreContext } from '../../oauth/context.js';
+import type { ApiContext } from '../context.js';
 import type { AnyApiRoute } from '../route.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { buildPostmanCollection } from './postman.js';
@@ -12,14 +12,14 @@ import { buildPostmanCollection } from './postman.js';
  * files come from the swagger-ui-dist package and are served by Flexgate (no CDN: the docs work offline);
  * its configuration is a script file of ours, since the CSP allows no inline script.
  */
-export function apiDocsRoutes(app: FastifyInstance, ctx: CoreContext, routes: readonly AnyApiRoute[]): void {
+export function apiDocsRoutes(app: FastifyInstance, ctx: ApiContext, routes: readonly AnyApiRoute[]): void {
   const issuer = ctx.config.issuer;
   // Built on first use (most processes never serve them), then kept.
   let document: ReturnType<typeof buildOpenApiDocument> | undefined;
   let openapi: string | undefined;
   let postman: string | undefined;
   const openapiDocument = () => {
-    document ??= buildOpenApiDocument(routes, { issuer });
+    document ??= buildOpenApiDocument(routes, { issuer, scopes: ctx.scopes.all });
     return document;
   };
   const openapiJson = () => {

@@ -1,5 +1,5 @@
-import type { CoreContext } from '../../oauth/context.js';
 import type { AccessTokenClaims } from '../../oauth/tokens/access-token.js';
+import type { ApiContext } from '../context.js';
 import type { DataScope } from './ports.js';
 
 /** The owner id of a client's data when no application (hence no developer) owns the client. */
@@ -15,7 +15,7 @@ export class OwnerResolver {
   /** client id → owner id. An application never changes owner, so entries never go stale. */
   private readonly clientOwners = new Map<string, string>();
 
-  constructor(private readonly ctx: CoreContext) {}
+  constructor(private readonly ctx: ApiContext) {}
 
   /** Synchronous once the client's owner is known (every request after a client's first). */
   scopeOf(token: AccessTokenClaims): DataScope | Promise<DataScope> {
@@ -29,7 +29,7 @@ export class OwnerResolver {
   }
 
   private async clientOwner(clientId: string): Promise<string> {
-    const client = await this.ctx.clients.findById(clientId);
+    const client = await this.ctx.clientCache.findById(clientId);
     const app = client?.appId == null ? undefined : await this.ctx.storage.apps.findById(client.appId);
     return app?.ownerId ?? clientOwnerId(clientId);
   }

@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify';
-import type { CoreContext } from '../../oauth/context.js';
 import { OAuthError } from '../../oauth/errors.js';
 import type { Environment } from '../../oauth/ports.js';
 import { isSubset } from '../../oauth/scopes.js';
 import type { AccessTokenClaims } from '../../oauth/tokens/access-token.js';
+import type { ApiContext } from '../context.js';
 
 // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
@@ -16,7 +16,7 @@ export type BearerAuthenticator = (request: FastifyRequest) => AccessTokenClaims
  * synchronously when the token was verified before (the common case on a busy API); throws or rejects with
  * the RFC 6750 error otherwise, which carries its WWW-Authenticate challenge.
  */
-export function bearerAuthenticator(ctx: CoreContext): BearerAuthenticator {
+export function bearerAuthenticator(ctx: ApiContext): BearerAuthenticator {
   const hosts = Object.entries(ctx.config.environmentHosts) as [Environment, string][];
   return (request) => {
     const token = bearerToken(request);

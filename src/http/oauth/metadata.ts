@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import type { CoreContext } from '../../oauth/context.js';
+import type { FlexgateContext } from '../../context.js';
 import { authorizationServerMetadata, ENDPOINT_PATHS } from '../../oauth/endpoints/metadata.js';
 
 /** RFC 8414 §3: served at /.well-known/oauth-authorization-server (+ the issuer's path, if it has one). */
 export const metadataPath = (issuer: string): string =>
   `/.well-known/oauth-authorization-server${new URL(issuer).pathname.replace(/\/$/, '')}`;
 
-export function metadataRoutes(app: FastifyInstance, ctx: CoreContext): void {
-  const metadata = authorizationServerMetadata(ctx.config);
+export function metadataRoutes(app: FastifyInstance, ctx: FlexgateContext): void {
+  const metadata = authorizationServerMetadata(ctx.config, ctx.scopes);
   app.get(metadataPath(ctx.config.issuer), async (_request, reply) =>
     reply.header('cache-control', 'public, max-age=300').send(metadata),
   );

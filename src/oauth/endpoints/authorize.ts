@@ -1,10 +1,10 @@
-import type { CoreContext } from '../context.js';
+import type { OAuthContext } from '../context.js';
 import { OAuthError } from '../errors.js';
 import { optionalParam, type RawParams, repeatedParam } from '../params.js';
 import { isValidS256Challenge } from '../pkce.js';
 import type { ClientRecord } from '../ports.js';
 import { isRegisteredRedirectUri } from '../redirect-uris.js';
-import { isKnownScope, isSubset, parseScope } from '../scopes.js';
+import { isSubset, parseScope } from '../scopes.js';
 import { hashSecret } from '../secrets.js';
 
 /** A validated authorization request (RFC 6749 §4.1.1 + RFC 7636 §4.3). */
@@ -36,7 +36,7 @@ const AUTHORIZATION_PARAMS = [
  * redirect URI (RFC 6749 §4.1.2.1: that would make the server an open redirector); all later errors are.
  */
 export async function validateAuthorizationRequest(
-  ctx: CoreContext,
+  ctx: OAuthContext,
   params: RawParams,
 ): Promise<AuthorizationValidation> {
   const pageError = (description: string): AuthorizationValidation => ({
@@ -86,7 +86,7 @@ export async function validateAuthorizationRequest(
   if (scopeParam === undefined) return redirectError('invalid_request', 'The scope parameter is required');
   const scopes = parseScope(scopeParam);
   if (scopes === undefined || scopes.length === 0) return redirectError('invalid_scope', 'The scope is malformed');
-  const unknown = scopes.filter((scope) => !isKnownScope(scope));
+  const unknown = scopes.filter((scope) => !ctx.scopes.isKnown(scope));
   if (unknown.length > 0) return redirectError('invalid_scope', `Unknown scope: ${unknown.join(' ')}`);
   if (!isSubset(scopes, client.scopes)) {
     return redirectError('invalid_scope', 'The requested scope exceeds the scopes registered for this client');
@@ -108,7 +108,7 @@ export async function validateAuthorizationRequest(
 }
 
 /** Whether the user must see the consent page: no remembered consent covers every requested scope. */
-export async function needsConsent(ctx: CoreContext, userId: string, request: AuthorizationRequest): Promise<boolean> {
+export async function needsConsent(ctx: OAuthContext, userId: string, request: AuthorizationRequest): Promise<boolean> {
   // RFC 6749 §10.2 / RFC 8252 §8.6: a public client cannot prove who is asking, so a remembered consent
   // must not approve it silently (any page could start the flow and have the code sent to loopback).
   if (request.client.isPublic) return true;
@@ -118,7 +118,7 @@ export async function needsConsent(ctx: CoreContext, userId: string, request: Au
 
 /** The user allowed: remember the consent, issue a code, and return where to send the browser. */
 export async function approveAuthorization(
-  ctx: CoreContext,
+  ctx: OAuthContext,
   userId: string,
   request: AuthorizationRequest,
 ): Promise<string> {
@@ -152,7 +152,7 @@ export async function approveAuthorization(
 }
 
 /** The user denied (RFC 6749 §4.1.2.1 access_denied). */
-export function denyAuthorization(ctx: CoreContext, request: AuthorizationRequest): string {
+export function denyAuthorization(ctx: OAuthContext, request: AuthorizationRequest): string {
   return authorizationResponseUrl(request.redirectUri, ctx.config.issuer, {
     error: 'access_denied',
     error_description: 'The user denied the request',

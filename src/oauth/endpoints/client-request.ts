@@ -1,5 +1,5 @@
 import { type AuthenticatedClient, authenticateClient, type PresentedClientCredentials } from '../client-auth.js';
-import type { CoreContext } from '../context.js';
+import type { OAuthContext } from '../context.js';
 import { optionalParam, type RawParams } from '../params.js';
 
 /** A request to a client-authenticated endpoint other than the token endpoint (revocation, introspection). */
@@ -9,7 +9,7 @@ export interface ClientAuthenticatedRequest {
 }
 
 export function authenticateRequestClient(
-  ctx: CoreContext,
+  ctx: OAuthContext,
   { params, basic }: ClientAuthenticatedRequest,
 ): Promise<AuthenticatedClient> {
   return authenticateClient(
@@ -18,7 +18,7 @@ export function authenticateRequestClient(
       bodyClientId: optionalParam(params, 'client_id'),
       bodyClientSecret: optionalParam(params, 'client_secret'),
     },
-    ctx.clients,
+    ctx.clientCache,
     ctx.clock,
   );
 }

@@ -1,4 +1,4 @@
-import type { CoreContext } from '../context.js';
+import type { OAuthContext } from '../context.js';
 import { OAuthError } from '../errors.js';
 import { optionalParam, requiredParam } from '../params.js';
 import { formatScope } from '../scopes.js';
@@ -13,7 +13,7 @@ export type IntrospectionResponse = { active: false } | ({ active: true } & Reco
  * answer is `{ active: false }` (§2.2 lets the server decide, and this reveals nothing about other clients).
  */
 export async function handleIntrospectionRequest(
-  ctx: CoreContext,
+  ctx: OAuthContext,
   request: ClientAuthenticatedRequest,
 ): Promise<IntrospectionResponse> {
   const { client, method } = await authenticateRequestClient(ctx, request);

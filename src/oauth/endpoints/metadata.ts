@@ -1,5 +1,5 @@
-import type { CoreConfig } from '../context.js';
-import { SCOPE_CATALOGUE } from '../scopes.js';
+import type { OAuthConfig } from '../context.js';
+import type { ScopeCatalogue } from '../scopes.js';
 import { SUPPORTED_GRANT_TYPES } from './token.js';
 
 /** The paths the transport serves each endpoint at, relative to the issuer. */
@@ -14,7 +14,7 @@ export const ENDPOINT_PATHS = {
 const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'];
 
 /** RFC 8414 authorization server metadata: only what this server really does. */
-export function authorizationServerMetadata(config: CoreConfig): Record<string, unknown> {
+export function authorizationServerMetadata(config: OAuthConfig, scopes: ScopeCatalogue): Record<string, unknown> {
   const url = (path: string) => new URL(path, `${config.issuer}/`).toString();
   return {
     issuer: config.issuer,
@@ -23,7 +23,7 @@ export function authorizationServerMetadata(config: CoreConfig): Record<string, 
     jwks_uri: url(ENDPOINT_PATHS.jwks.slice(1)),
     revocation_endpoint: url(ENDPOINT_PATHS.revocation.slice(1)),
     introspection_endpoint: url(ENDPOINT_PATHS.introspection.slice(1)),
-    scopes_supported: SCOPE_CATALOGUE.map((scope) => scope.name),
+    scopes_supported: scopes.names,
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     grant_types_supported: SUPPORTED_GRANT_TYPES,

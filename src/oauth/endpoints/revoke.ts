@@ -1,4 +1,4 @@
-import type { CoreContext } from '../context.js';
+import type { OAuthContext } from '../context.js';
 import { OAuthError } from '../errors.js';
 import { optionalParam, requiredParam } from '../params.js';
 import { revokeFamily } from '../tokens/families.js';
@@ -12,7 +12,7 @@ const TOKEN_TYPE_HINTS = new Set(['access_token', 'refresh_token']);
  * (§2.1 "SHOULD"). An unknown token, or another client's, gets the same 200 as success (§2.2), so the
  * endpoint reveals nothing about tokens the caller does not own.
  */
-export async function handleRevocationRequest(ctx: CoreContext, request: ClientAuthenticatedRequest): Promise<void> {
+export async function handleRevocationRequest(ctx: OAuthContext, request: ClientAuthenticatedRequest): Promise<void> {
   const { client } = await authenticateRequestClient(ctx, request);
   const token = requiredParam(request.params, 'token');
   const hint = optionalParam(request.params, 'token_type_hint');

@@ -1,5 +1,5 @@
 import { authenticateClient, type PresentedClientCredentials } from '../client-auth.js';
-import type { CoreContext } from '../context.js';
+import type { OAuthContext } from '../context.js';
 import { OAuthError } from '../errors.js';
 import { authorizationCodeGrant } from '../grants/authorization-code.js';
 import { clientCredentialsGrant } from '../grants/client-credentials.js';
@@ -20,7 +20,7 @@ export interface TokenRequest {
 }
 
 /** RFC 6749 §3.2: the token endpoint. Authenticates the client, then hands over to the grant's module. */
-export async function handleTokenRequest(ctx: CoreContext, request: TokenRequest): Promise<TokenResponse> {
+export async function handleTokenRequest(ctx: OAuthContext, request: TokenRequest): Promise<TokenResponse> {
   const { params, basic } = request;
   const repeated = repeatedParam(params, Object.keys(params));
   if (repeated !== undefined) {
@@ -37,7 +37,7 @@ export async function handleTokenRequest(ctx: CoreContext, request: TokenRequest
       bodyClientId: optionalParam(params, 'client_id'),
       bodyClientSecret: optionalParam(params, 'client_secret'),
     },
-    ctx.clients,
+    ctx.clientCache,
     ctx.clock,
   );
   if (!client.grantTypes.includes(grant.grantType)) {

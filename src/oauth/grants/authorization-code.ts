@@ -1,8 +1,8 @@
-import type { CoreContext } from '../context.js';
+import type { OAuthContext } from '../context.js';
 import { invalidGrant, invalidRequest, type OAuthError } from '../errors.js';
 import { optionalParam, requiredParam } from '../params.js';
 import { isValidCodeVerifier, verifierMatchesChallenge } from '../pkce.js';
-import type { AuthorizationCodeRecord, ClientRecord, Repositories } from '../ports.js';
+import type { AuthorizationCodeRecord, ClientRecord, OAuthRepositories } from '../ports.js';
 import { formatScope } from '../scopes.js';
 import { hashSecret } from '../secrets.js';
 import { createRefreshToken, revokeFamily } from '../tokens/families.js';
@@ -49,8 +49,8 @@ export const authorizationCodeGrant: GrantHandler = {
 };
 
 async function redeem(
-  ctx: CoreContext,
-  tx: Repositories,
+  ctx: OAuthContext,
+  tx: OAuthRepositories,
   client: ClientRecord,
   codeHash: string,
   redirectUri: string,

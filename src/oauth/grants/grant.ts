@@ -1,4 +1,4 @@
-import type { CoreContext } from '../context.js';
+import type { OAuthContext } from '../context.js';
 import type { RawParams } from '../params.js';
 import type { ClientRecord, GrantType } from '../ports.js';
 
@@ -14,5 +14,5 @@ export interface TokenResponse {
 /** Every grant module exports one of these; the token endpoint dispatches on `grantType`. */
 export interface GrantHandler {
   grantType: GrantType;
-  handle(ctx: CoreContext, client: ClientRecord, params: RawParams): Promise<TokenResponse>;
+  handle(ctx: OAuthContext, client: ClientRecord, params: RawParams): Promise<TokenResponse>;
 }

@@ -1,7 +1,7 @@
-import type { CoreContext } from '../context.js';
+import type { OAuthContext } from '../context.js';
 import { invalidGrant, invalidScope, type OAuthError } from '../errors.js';
 import { optionalParam, requiredParam } from '../params.js';
-import type { ClientRecord, GrantRecord, Repositories } from '../ports.js';
+import type { ClientRecord, GrantRecord, OAuthRepositories } from '../ports.js';
 import { formatScope, isSubset, parseScope } from '../scopes.js';
 import { hashSecret } from '../secrets.js';
 import { createRefreshToken, revokeFamily } from '../tokens/families.js';
@@ -48,8 +48,8 @@ export const refreshTokenGrant: GrantHandler = {
 };
 
 async function rotate(
-  ctx: CoreContext,
-  tx: Repositories,
+  ctx: OAuthContext,
+  tx: OAuthRepositories,
   client: ClientRecord,
   tokenHash: string,
   requestedScopes: string[] | undefined,

@@ -1,5 +1,5 @@
-import type { CoreContext } from '../context.js';
-import type { Repositories } from '../ports.js';
+import type { OAuthContext } from '../context.js';
+import type { OAuthRepositories } from '../ports.js';
 import { hashSecret } from '../secrets.js';
 
 /** Refresh tokens carry a recognisable prefix so that secret scanners can spot a leaked one. */
@@ -7,8 +7,8 @@ export const REFRESH_TOKEN_PREFIX = 'fgr_';
 
 /** Creates a refresh token in `grantId`'s family; returns the raw token (stored only as its hash). */
 export async function createRefreshToken(
-  ctx: CoreContext,
-  repos: Repositories,
+  ctx: OAuthContext,
+  repos: OAuthRepositories,
   grantId: string,
   scopes: string[],
 ): Promise<string> {
@@ -29,7 +29,7 @@ export async function createRefreshToken(
  * Kills a whole token family: its refresh tokens (through the grant) and its access tokens (through a
  * revocation entry that lives as long as any access token of the family could).
  */
-export async function revokeFamily(ctx: CoreContext, repos: Repositories, grantId: string): Promise<void> {
+export async function revokeFamily(ctx: OAuthContext, repos: OAuthRepositories, grantId: string): Promise<void> {
   const now = ctx.clock.now();
   await repos.grants.revoke(grantId, now);
   await ctx.revocations.revoke('grant', grantId, now + ctx.config.accessTokenTtlSeconds * 1000, repos);

@@ -1,6 +1,6 @@
 import { KeyObject, type SignKeyObjectInput, sign } from 'node:crypto';
 import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
-import type { Clock, Random, SigningKeyRecord, Storage } from '../ports.js';
+import type { Clock, OAuthStorage, Random, SigningKeyRecord } from '../ports.js';
 
 /**
  * The algorithm of new signing keys. ES256 was chosen by measurement: with node:crypto it signs faster than
@@ -53,7 +53,7 @@ export class KeyRing {
   private activeKid: string | undefined;
 
   constructor(
-    private readonly storage: Pick<Storage, 'keys' | 'transaction'>,
+    private readonly storage: Pick<OAuthStorage, 'keys' | 'transaction'>,
     private readonly clock: Clock,
     private readonly random: Random,
   ) {}

@@ -1,4 +1,4 @@
-import type { CoreContext } from '../context.js';
+import type { OAuthContext } from '../context.js';
 import type { GrantRecord, RefreshTokenRecord } from '../ports.js';
 import { hashSecret } from '../secrets.js';
 import type { AccessTokenClaims } from './access-token.js';
@@ -14,7 +14,7 @@ export type FoundToken =
  * which kind is tried first (RFC 7009 §2.1).
  */
 export async function findToken(
-  ctx: CoreContext,
+  ctx: OAuthContext,
   token: string,
   hint: string | undefined,
 ): Promise<FoundToken | undefined> {
@@ -27,7 +27,7 @@ export async function findToken(
   return undefined;
 }
 
-async function findRefreshToken(ctx: CoreContext, token: string): Promise<FoundToken | undefined> {
+async function findRefreshToken(ctx: OAuthContext, token: string): Promise<FoundToken | undefined> {
   const record = await ctx.storage.refreshTokens.findByHash(hashSecret(token));
   if (record === undefined) return undefined;
   const grant = await ctx.storage.grants.findById(record.grantId);
@@ -36,7 +36,7 @@ async function findRefreshToken(ctx: CoreContext, token: string): Promise<FoundT
   return { kind: 'refresh_token', record, grant, active };
 }
 
-async function findAccessToken(ctx: CoreContext, token: string): Promise<FoundToken | undefined> {
+async function findAccessToken(ctx: OAuthContext, token: string): Promise<FoundToken | undefined> {
   const claims = await ctx.accessTokens.inspect(token);
   if (claims === undefined) return undefined;
   return { kind: 'access_token', claims, active: ctx.accessTokens.isActive(claims) };

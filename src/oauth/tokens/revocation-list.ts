@@ -1,4 +1,4 @@
-import type { Clock, Repositories, RevocationKind, RevocationRecord, Storage } from '../ports.js';
+import type { Clock, OAuthRepositories, OAuthStorage, RevocationKind, RevocationRecord } from '../ports.js';
 
 const SEQ_OVERLAP = 1000;
 
@@ -17,7 +17,7 @@ export class RevocationList {
   private lastSeq = 0;
 
   constructor(
-    private readonly storage: Pick<Storage, 'revocations'>,
+    private readonly storage: Pick<OAuthStorage, 'revocations'>,
     private readonly clock: Clock,
   ) {}
 
@@ -26,7 +26,7 @@ export class RevocationList {
     kind: RevocationKind,
     value: string,
     expiresAt: number,
-    repos: Pick<Repositories, 'revocations'> = this.storage,
+    repos: Pick<OAuthRepositories, 'revocations'> = this.storage,
   ): Promise<void> {
     await repos.revocations.add({ kind, value, createdAt: this.clock.now(), expiresAt });
     // Applied here at once; lastSeq only moves in sync(), so revocations other instances wrote with a

@@ -1,6 +1,7 @@
-import type { CoreContext } from '../../oauth/context.js';
-import { UniqueViolationError, type UserRecord } from '../../oauth/ports.js';
+import { UniqueViolationError } from '../../oauth/ports.js';
+import type { PortalContext } from './context.js';
 import { lockedMessage, loginFailed, loginSucceeded, startLoginAttempt } from './login-throttle.js';
+import type { UserRecord } from './ports.js';
 import { createUser } from './users.js';
 import { checkNewPassword, checkUsername, MAX_PASSWORD_LENGTH } from './validation.js';
 
@@ -22,7 +23,7 @@ export interface SignUpInput {
   confirmation: string;
 }
 
-export async function signUp(ctx: CoreContext, input: SignUpInput): Promise<AccountResult<UserRecord>> {
+export async function signUp(ctx: PortalContext, input: SignUpInput): Promise<AccountResult<UserRecord>> {
   const errors: FieldErrors = {
     ...fieldError('username', input.username === '' ? 'Enter a username' : checkUsername(input.username)),
     ...newPasswordErrors(input.password, input.confirmation, input.username),
@@ -55,7 +56,7 @@ export interface PasswordChangeInput {
  * locked account or address is refused without checking.
  */
 export async function changePassword(
-  ctx: CoreContext,
+  ctx: PortalContext,
   user: UserRecord,
   input: PasswordChangeInput,
 ): Promise<AccountResult<undefined>> {
@@ -81,7 +82,7 @@ export async function changePassword(
   return { ok: true, value: undefined };
 }
 
-async function currentPasswordMatches(ctx: CoreContext, user: UserRecord, password: string): Promise<boolean> {
+async function currentPasswordMatches(ctx: PortalContext, user: UserRecord, password: string): Promise<boolean> {
   // Longer than any password can be: no need to spend argon2 on it.
   return password.length <= MAX_PASSWORD_LENGTH && ctx.passwords.verify(user.passwordHash, password);
 }

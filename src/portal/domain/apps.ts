@@ -7,18 +7,12 @@
  * admin) gets AppNotFoundError, exactly as for an id that does not exist, so an id reveals nothing.
  */
 import { checkClient, type IssuedClient, prepareClient, rotateClientSecret } from '../../oauth/clients.js';
-import { type CoreContext, MAX_ACCESS_TOKEN_TTL_SECONDS } from '../../oauth/context.js';
-import {
-  type AppRecord,
-  type ClientRecord,
-  type Environment,
-  GRANT_TYPES,
-  type GrantType,
-  type Repositories,
-  type UserRecord,
-} from '../../oauth/ports.js';
-import { isKnownScope } from '../../oauth/scopes.js';
-import { checkRedirectUri } from './validation.js';
+import { MAX_ACCESS_TOKEN_TTL_SECONDS } from '../../oauth/context.js';
+import { type ClientRecord, type Environment, GRANT_TYPES, type GrantType } from '../../oauth/ports.js';
+import { checkRedirectUri } from '../../oauth/redirect-uris.js';
+import type { ScopeCatalogue } from '../../oauth/scopes.js';
+import type { PortalContext } from './context.js';
+import type { AppRecord, PortalRepositories, UserRecord } from './ports.js';
 
 export const MAX_APP_NAME_LENGTH = 100;
 export const MAX_APP_DESCRIPTION_LENGTH = 500;
@@ -79,7 +73,7 @@ export interface CreatedApp extends AppWithClients {
 /* ----- validation ----- */
 
 /** Field-by-field problems of an application's settings (empty when there are none). */
-export function checkAppInput(input: AppInput): AppFieldErrors {
+export function checkAppInput(input: AppInput, scopes: ScopeCatalogue): AppFieldErrors {
   const errors: AppFieldErrors = {};
   const name = input.name.trim();
   if (name.length === 0 || name.length > MAX_APP_NAME_LENGTH) {
@@ -94,7 +88,7 @@ export function checkAppInput(input: AppInput): AppFieldErrors {
   }
   const uriProblem = checkRedirectUris(input.redirectUris);
   if (uriProblem !== undefined) errors.redirectUris = uriProblem;
-  const badScope = input.scopes.find((scope) => !isKnownScope(scope));
+  const badScope = input.scopes.find((scope) => !scopes.isKnown(scope));
   if (badScope !== undefined) errors.scopes = `Unknown scope ${badScope.slice(0, 100)}`;
   else if (input.scopes.length === 0) errors.scopes = 'Choose at least one scope';
   const grantProblem = checkGrantTypes(input);
@@ -132,8 +126,8 @@ function checkGrantTypes(input: AppInput): string | undefined {
 }
 
 /** The normalised input, or AppInputError. */
-function validated(input: AppInput): AppInput {
-  const errors = checkAppInput(input);
+function validated(input: AppInput, scopes: ScopeCatalogue): AppInput {
+  const errors = checkAppInput(input, scopes);
   if (Object.keys(errors).length > 0) throw new AppInputError(errors);
   return {
     ...input,
@@ -148,7 +142,7 @@ function validated(input: AppInput): AppInput {
 
 /** The application with its two clients, when `actor` owns it (or, with `asAdmin`, is an admin). */
 async function loadApp(
-  repos: Repositories,
+  repos: PortalRepositories,
   actor: UserRecord,
   appId: string,
   asAdmin = false,
@@ -164,17 +158,17 @@ async function loadApp(
   return { app, sandbox, live };
 }
 
-export const getApp = (ctx: CoreContext, actor: UserRecord, appId: string): Promise<AppWithClients> =>
+export const getApp = (ctx: PortalContext, actor: UserRecord, appId: string): Promise<AppWithClients> =>
   loadApp(ctx.storage, actor, appId);
 
-export const listMyApps = (ctx: CoreContext, actor: UserRecord): Promise<AppRecord[]> =>
+export const listMyApps = (ctx: PortalContext, actor: UserRecord): Promise<AppRecord[]> =>
   ctx.storage.apps.listByOwner(actor.id);
 
 /* ----- the owner's changes ----- */
 
 /** Creates the application and both its clients in one transaction; the secrets are returned once. */
-export async function createApp(ctx: CoreContext, actor: UserRecord, input: AppInput): Promise<CreatedApp> {
-  const settings = validated(input);
+export async function createApp(ctx: PortalContext, actor: UserRecord, input: AppInput): Promise<CreatedApp> {
+  const settings = validated(input, ctx.scopes);
   const app: AppRecord = {
     id: ctx.random.token(16).replace(/^-/, '_'),
     ownerId: actor.id,
@@ -209,14 +203,14 @@ export async function createApp(ctx: CoreContext, actor: UserRecord, input: AppI
 
 /** Changes the settings of the application and of both its clients alike. */
 export async function updateApp(
-  ctx: CoreContext,
+  ctx: PortalContext,
   actor: UserRecord,
   appId: string,
   input: AppInput,
 ): Promise<AppWithClients> {
   // Ownership before validation: a stranger learns nothing, not even that the input was wrong.
   await loadApp(ctx.storage, actor, appId);
-  const settings = validated(input);
+  const settings = validated(input, ctx.scopes);
   const clientSettings = {
     name: settings.name,
     redirectUris: settings.redirectUris,
@@ -227,15 +221,15 @@ export async function updateApp(
     const current = await loadApp(tx, actor, appId);
     for (const client of [current.sandbox, current.live]) {
       // The same rules as for clients made by the CLI, as a last guard.
-      const problem = checkClient({ ...client, ...clientSettings });
+      const problem = checkClient({ ...client, ...clientSettings }, ctx.scopes);
       if (problem !== undefined) throw new AppInputError({ grantTypes: problem });
       await tx.clients.updateSettings(client.id, clientSettings);
     }
     await tx.apps.update(appId, { name: settings.name, description: settings.description });
     return loadApp(tx, actor, appId);
   });
-  ctx.clients.invalidate(updated.sandbox.id);
-  ctx.clients.invalidate(updated.live.id);
+  ctx.clientCache.invalidate(updated.sandbox.id);
+  ctx.clientCache.invalidate(updated.live.id);
   return updated;
 }
 
@@ -244,7 +238,7 @@ export async function updateApp(
  * (none: it dies at once), so a deployment can roll over without downtime.
  */
 export async function rotateAppSecret(
-  ctx: CoreContext,
+  ctx: PortalContext,
   actor: UserRecord,
   appId: string,
   environment: Environment,
@@ -255,7 +249,7 @@ export async function rotateAppSecret(
 }
 
 /** Deletes the application and its clients, revoking every token they hold (as `deleteClient` does). */
-export async function deleteApp(ctx: CoreContext, actor: UserRecord, appId: string): Promise<void> {
+export async function deleteApp(ctx: PortalContext, actor: UserRecord, appId: string): Promise<void> {
   const now = ctx.clock.now();
   const clientIds = await ctx.storage.transaction(async (tx) => {
     const { sandbox, live } = await loadApp(tx, actor, appId);
@@ -266,21 +260,21 @@ export async function deleteApp(ctx: CoreContext, actor: UserRecord, appId: stri
     for (const id of ids) await revokeClientTokens(ctx, tx, id, now);
     return ids;
   });
-  for (const id of clientIds) ctx.clients.invalidate(id);
+  for (const id of clientIds) ctx.clientCache.invalidate(id);
 }
 
 /**
  * Access tokens are self-contained JWTs (RFC 9068): a `client` revocation is what stops them before they
  * expire. It must outlive the longest token any configuration allows.
  */
-const revokeClientTokens = (ctx: CoreContext, tx: Repositories, clientId: string, now: number) =>
+const revokeClientTokens = (ctx: PortalContext, tx: PortalRepositories, clientId: string, now: number) =>
   ctx.revocations.revoke('client', clientId, now + MAX_ACCESS_TOKEN_TTL_SECONDS * 1000, tx);
 
 /* ----- admin ----- */
 
 /** Every application with its owner's name; AppNotFoundError for anyone but an admin. */
 export async function listAllApps(
-  ctx: CoreContext,
+  ctx: PortalContext,
   actor: UserRecord,
 ): Promise<{ app: AppRecord; ownerName: string }[]> {
   if (!actor.isAdmin) throw new AppNotFoundError();
@@ -298,7 +292,7 @@ export async function listAllApps(
  * An admin switches an application off: both clients fail client authentication from now on, their grants
  * (refresh tokens) are revoked, and so are their access tokens. Disabling twice changes nothing.
  */
-export async function disableApp(ctx: CoreContext, actor: UserRecord, appId: string): Promise<void> {
+export async function disableApp(ctx: PortalContext, actor: UserRecord, appId: string): Promise<void> {
   const now = ctx.clock.now();
   const clientIds = await ctx.storage.transaction(async (tx) => {
     const { app, sandbox, live } = await loadApp(tx, actor, appId, true);
@@ -312,5 +306,5 @@ export async function disableApp(ctx: CoreContext, actor: UserRecord, appId: str
     for (const id of ids) await revokeClientTokens(ctx, tx, id, now);
     return ids;
   });
-  for (const id of clientIds) ctx.clients.invalidate(id);
+  for (const id of clientIds) ctx.clientCache.invalidate(id);
 }

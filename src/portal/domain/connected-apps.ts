@@ -1,6 +1,6 @@
-import type { CoreContext } from '../../oauth/context.js';
 import type { Environment } from '../../oauth/ports.js';
-import { describeScope, type ScopeDefinition } from '../../oauth/scopes.js';
+import type { ScopeDefinition } from '../../oauth/scopes.js';
+import type { PortalContext } from './context.js';
 
 /** An app (client) an end user has granted access to, as the Connected apps page shows it. */
 export interface ConnectedApp {
@@ -20,7 +20,7 @@ export class ConnectedAppNotFoundError extends Error {
 }
 
 /** Every app the user has granted, by name. Consents of clients deleted meanwhile are left out. */
-export async function listConnectedApps(ctx: CoreContext, userId: string): Promise<ConnectedApp[]> {
+export async function listConnectedApps(ctx: PortalContext, userId: string): Promise<ConnectedApp[]> {
   const consents = await ctx.storage.consents.listByUser(userId);
   const apps = await Promise.all(
     consents.map(async (consent): Promise<ConnectedApp | undefined> => {
@@ -31,7 +31,7 @@ export async function listConnectedApps(ctx: CoreContext, userId: string): Promi
         name: client.name,
         environment: client.environment,
         // A scope dropped from the catalogue since is still shown, by its name.
-        scopes: consent.scopes.map((name) => describeScope(name) ?? { name, description: name }),
+        scopes: consent.scopes.map((name) => ctx.scopes.describeOrName(name)),
         grantedAt: consent.grantedAt,
         updatedAt: consent.updatedAt,
       };
@@ -47,7 +47,7 @@ export async function listConnectedApps(ctx: CoreContext, userId: string): Promi
  * again), every grant (its refresh tokens fail) and, through a revocation per grant, its access tokens at
  * once. Throws ConnectedAppNotFoundError, changing nothing, when the user never granted this app.
  */
-export async function revokeConnectedApp(ctx: CoreContext, userId: string, clientId: string): Promise<void> {
+export async function revokeConnectedApp(ctx: PortalContext, userId: string, clientId: string): Promise<void> {
   const now = ctx.clock.now();
   // Any access token of these grants was issued before now, so it is dead by then: the entry can go.
   const expiresAt = now + ctx.config.accessTokenTtlSeconds * 1000;

@@ -1,5 +1,5 @@
-import type { CoreContext } from '../../oauth/context.js';
-import type { LoginAttemptKind } from '../../oauth/ports.js';
+import type { PortalContext } from './context.js';
+import type { LoginAttemptKind } from './ports.js';
 
 /**
  * Login rate limiting, counted in storage so that every instance shares the counts and the locks.
@@ -68,7 +68,7 @@ function keysOf(attempt: LoginAttempt): [LoginAttemptKind, string][] {
  * failure *before* the check (and forgiven by `loginSucceeded`): counted afterwards, a burst of parallel
  * requests would all pass the gate while the first ones were still being checked.
  */
-export async function startLoginAttempt(ctx: CoreContext, attempt: LoginAttempt): Promise<LoginGate> {
+export async function startLoginAttempt(ctx: PortalContext, attempt: LoginAttempt): Promise<LoginGate> {
   const now = ctx.clock.now();
   const keys = keysOf(attempt);
   const records = await Promise.all(keys.map(([kind, key]) => ctx.storage.loginAttempts.find(kind, key)));
@@ -95,7 +95,7 @@ export async function startLoginAttempt(ctx: CoreContext, attempt: LoginAttempt)
 }
 
 /** The password was wrong: locks what reached its limit; returns how long to hold the failed response. */
-export async function loginFailed(ctx: CoreContext, ticket: AttemptTicket): Promise<{ delayMs: number }> {
+export async function loginFailed(ctx: PortalContext, ticket: AttemptTicket): Promise<{ delayMs: number }> {
   for (const { kind, key, failures } of ticket.runs) {
     const rule = LOGIN_RULES[kind];
     if (failures >= rule.maxFailures) await ctx.storage.loginAttempts.lock(kind, key, ticket.now + rule.lockMs);
@@ -108,7 +108,7 @@ export async function loginFailed(ctx: CoreContext, ticket: AttemptTicket): Prom
  * The password was right: the account's run is cleared, and the address's provisional count taken back
  * (only that: one good account must not launder the failures of a spray from the same address).
  */
-export async function loginSucceeded(ctx: CoreContext, ticket: AttemptTicket): Promise<void> {
+export async function loginSucceeded(ctx: PortalContext, ticket: AttemptTicket): Promise<void> {
   for (const { kind, key } of ticket.runs) {
     if (kind === 'account') await ctx.storage.loginAttempts.reset(kind, key);
     else await ctx.storage.loginAttempts.forgive(kind, key);

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { CoreContext } from '../../oauth/context.js';
-import type { SessionRecord, UserRecord } from '../../oauth/ports.js';
 import { hashSecret } from '../../oauth/secrets.js';
+import type { PortalContext } from './context.js';
+import type { SessionRecord, UserRecord } from './ports.js';
 
 /**
  * Browser sessions for the login and consent pages: server-side rows keyed by the hash of a random id.
@@ -13,14 +13,14 @@ export interface ActiveSession {
   record: SessionRecord;
 }
 
-export async function findSession(ctx: CoreContext, rawId: string | undefined): Promise<ActiveSession | undefined> {
+export async function findSession(ctx: PortalContext, rawId: string | undefined): Promise<ActiveSession | undefined> {
   if (rawId === undefined || rawId === '') return undefined;
   const record = await ctx.storage.sessions.findByHash(hashSecret(rawId));
   if (record === undefined || record.expiresAt <= ctx.clock.now()) return undefined;
   return { id: rawId, record };
 }
 
-export async function createSession(ctx: CoreContext, userId: string | null): Promise<ActiveSession> {
+export async function createSession(ctx: PortalContext, userId: string | null): Promise<ActiveSession> {
   const id = ctx.random.token(32);
   const now = ctx.clock.now();
   const record: SessionRecord = {
@@ -36,7 +36,7 @@ export async function createSession(ctx: CoreContext, userId: string | null): Pr
 
 /** Logging in replaces the session (and its id), so an id planted before login is worthless after it. */
 export async function replaceSession(
-  ctx: CoreContext,
+  ctx: PortalContext,
   previous: ActiveSession | undefined,
   userId: string | null,
 ): Promise<ActiveSession> {
@@ -44,7 +44,7 @@ export async function replaceSession(
   return createSession(ctx, userId);
 }
 
-export async function endSession(ctx: CoreContext, session: ActiveSession): Promise<void> {
+export async function endSession(ctx: PortalContext, session: ActiveSession): Promise<void> {
   await ctx.storage.sessions.delete(session.record.idHash);
 }
 
@@ -61,7 +61,7 @@ let dummyHash: Promise<string> | undefined;
 
 /** Checks a username and password; undefined when either is wrong. */
 export async function verifyPassword(
-  ctx: CoreContext,
+  ctx: PortalContext,
   username: string,
   password: string,
 ): Promise<UserRecord | undefined> {

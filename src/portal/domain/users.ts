@@ -1,10 +1,10 @@
-import type { CoreContext } from '../../oauth/context.js';
 import { InputError } from '../../oauth/errors.js';
-import type { UserRecord } from '../../oauth/ports.js';
+import type { PortalContext } from './context.js';
+import type { UserRecord } from './ports.js';
 import { checkPassword, checkUsername } from './validation.js';
 
 export async function createUser(
-  ctx: CoreContext,
+  ctx: PortalContext,
   input: { username: string; password: string; isAdmin?: boolean },
 ): Promise<UserRecord> {
   const problem = checkUsername(input.username) ?? checkPassword(input.password);

@@ -31,29 +31,3 @@ export function checkNewPassword(password: string, username: string): string | u
   }
   return undefined;
 }
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/** Whether a URL's `hostname` is this machine (localhost, 127.0.0.1, [::1]): plain http may be used with it. */
-export const isLoopbackHost = (hostname: string): boolean => LOOPBACK_HOSTS.has(hostname);
-
-/**
- * A redirect URI must be absolute, without a fragment (RFC 6749 §3.1.2), and https unless it points at
- * the developer's own machine. A native app registers a loopback IP literal without a port, e.g.
- * http://127.0.0.1/callback: the authorization endpoint then allows any port (RFC 8252 §7.3).
- */
-export function checkRedirectUri(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `${value} is not an absolute URI`;
-  }
-  if (value.includes('#')) return `${value} must not contain a fragment`;
-  if (url.username !== '' || url.password !== '') return `${value} must not contain credentials`;
-  if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined;
-  if (url.protocol === 'http:')
-    return `${value} must use https (http is allowed for 127.0.0.1, [::1] and localhost only)`;
-  return `${value} must be an http(s) URI`;
-}

@@ -1,10 +1,11 @@
 /** The developer portal's application pages: list, create/edit form, credentials, delete, admin list. */
 
-import type { AppRecord, ClientRecord, Environment } from '../../oauth/ports.js';
+import type { ClientRecord, Environment } from '../../oauth/ports.js';
 import { GRANT_TYPES } from '../../oauth/ports.js';
-import { SCOPE_CATALOGUE } from '../../oauth/scopes.js';
+import type { ScopeDefinition } from '../../oauth/scopes.js';
 import type { AppFieldErrors, AppInput, AppWithClients, GracePeriod } from '../domain/apps.js';
 import { MAX_APP_DESCRIPTION_LENGTH, MAX_APP_NAME_LENGTH } from '../domain/apps.js';
+import type { AppRecord } from '../domain/ports.js';
 import { type PortalNav, renderPage } from './layout.js';
 
 const ENV_LABELS: Record<Environment, string> = { sandbox: 'Sandbox', live: 'Live' };
@@ -77,6 +78,8 @@ export function appListPage(nav: PortalNav, apps: AppRecord[]): string {
 /* ----- create / edit ----- */
 
 export interface AppFormProps {
+  /** The scopes an application may ask for (the scope catalogue). */
+  scopes: readonly ScopeDefinition[];
   nav: PortalNav;
   /** Undefined for a new application. */
   appId?: string | undefined;
@@ -84,7 +87,7 @@ export interface AppFormProps {
   errors?: AppFieldErrors;
 }
 
-export function appFormPage({ nav, appId, values, errors = {} }: AppFormProps): string {
+export function appFormPage({ nav, appId, values, errors = {}, scopes }: AppFormProps): string {
   const title = appId === undefined ? 'Create an application' : `Edit ${values.name}`;
   const action = appId === undefined ? '/developers/apps/new' : `/developers/apps/${encodeURIComponent(appId)}/edit`;
   const describedBy = (field: keyof AppInput, help?: string) =>
@@ -137,7 +140,7 @@ export function appFormPage({ nav, appId, values, errors = {} }: AppFormProps): 
 
         <fieldset aria-describedby={describedBy('scopes')}>
           <legend>Scopes the application may request</legend>
-          {SCOPE_CATALOGUE.map((scope) => (
+          {scopes.map((scope) => (
             <label class="check">
               <input type="checkbox" name="scopes" value={scope.name} checked={values.scopes.includes(scope.name)} />{' '}
               <code>{scope.name}</code> <span class="muted">{scope.description}</span>

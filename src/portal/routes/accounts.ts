@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { bodyParams, formField, queryParams } from '../../http/params.js';
-import type { CoreContext } from '../../oauth/context.js';
 import type { RawParams } from '../../oauth/params.js';
 import { changePassword, signUp } from '../domain/accounts.js';
+import type { PortalContext } from '../domain/context.js';
 import { csrfTokenMatches, replaceSession } from '../domain/sessions.js';
 import { redirect, sendHtml } from '../html.js';
 import { accountPage, signUpPage } from '../pages/account-pages.js';
@@ -23,7 +23,7 @@ function refuseForm(reply: FastifyReply) {
 }
 
 /** Sign-up, the account page and password change. */
-export function accountRoutes(app: FastifyInstance, ctx: CoreContext): void {
+export function accountRoutes(app: FastifyInstance, ctx: PortalContext): void {
   app.get('/signup', async (request, reply) => {
     const returnTo = safeReturnTo(formField(queryParams(request), 'return_to'));
     // Someone already signed in has nothing to sign up for here; send them on as a login would.

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { bodyParams, formField, queryParams } from '../../http/params.js';
-import type { CoreContext } from '../../oauth/context.js';
 import {
   type AuthorizationRequest,
   approveAuthorization,
@@ -9,7 +8,7 @@ import {
   validateAuthorizationRequest,
 } from '../../oauth/endpoints/authorize.js';
 import type { RawParams } from '../../oauth/params.js';
-import { describeScope } from '../../oauth/scopes.js';
+import type { PortalContext } from '../domain/context.js';
 import { type ActiveSession, csrfTokenMatches } from '../domain/sessions.js';
 import { redirect, sendHtml } from '../html.js';
 import { consentPage } from '../pages/consent-page.js';
@@ -21,7 +20,7 @@ import { currentUser } from '../session.js';
  * once (consent already given) or shows the consent page. The consent form POSTs the request back with the
  * decision; it is validated again, since anything in a form can be edited.
  */
-export function authorizeRoutes(app: FastifyInstance, ctx: CoreContext): void {
+export function authorizeRoutes(app: FastifyInstance, ctx: PortalContext): void {
   app.get('/oauth/authorize', async (request, reply) => {
     const validated = await validate(ctx, queryParams(request), reply);
     if (validated === undefined) return reply;
@@ -31,7 +30,7 @@ export function authorizeRoutes(app: FastifyInstance, ctx: CoreContext): void {
     if (!(await needsConsent(ctx, user.id, validated))) {
       return redirect(reply, await approveAuthorization(ctx, user.id, validated));
     }
-    return showConsent(reply, validated, user.username, session);
+    return showConsent(ctx, reply, validated, user.username, session);
   });
 
   app.post('/oauth/authorize', async (request, reply) => {
@@ -58,7 +57,7 @@ export function authorizeRoutes(app: FastifyInstance, ctx: CoreContext): void {
 
 /** The validated request, or undefined once the error has been sent (error page or error redirect). */
 async function validate(
-  ctx: CoreContext,
+  ctx: PortalContext,
   params: RawParams,
   reply: FastifyReply,
 ): Promise<AuthorizationRequest | undefined> {
@@ -73,6 +72,7 @@ async function validate(
 }
 
 function showConsent(
+  ctx: PortalContext,
   reply: FastifyReply,
   validated: AuthorizationRequest,
   username: string,
@@ -93,7 +93,7 @@ function showConsent(
     consentPage({
       clientName: validated.client.name,
       username,
-      scopes: validated.scopes.map((name) => describeScope(name) ?? { name, description: name }),
+      scopes: validated.scopes.map((name) => ctx.scopes.describeOrName(name)),
       redirectHost: new URL(validated.redirectUri).host,
       csrfToken: session.record.csrfToken,
       request,

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { formField, queryParams } from '../../http/params.js';
-import type { CoreContext } from '../../oauth/context.js';
 import {
   type ConnectedApp,
   ConnectedAppNotFoundError,
   listConnectedApps,
   revokeConnectedApp,
 } from '../domain/connected-apps.js';
+import type { PortalContext } from '../domain/context.js';
 import { redirect, sendHtml } from '../html.js';
 import { connectedAppsPage } from '../pages/connected-apps-page.js';
 import { errorPage } from '../pages/error-page.js';
@@ -16,7 +16,7 @@ import { requireUser, requireUserForm } from '../session.js';
  * GET /account/apps lists the apps the user has allowed; POST /account/apps/:clientId/revoke takes one
  * back and returns to the list (303, so a reload does not post again) with a confirmation.
  */
-export function connectedAppsRoutes(app: FastifyInstance, ctx: CoreContext): void {
+export function connectedAppsRoutes(app: FastifyInstance, ctx: PortalContext): void {
   app.get('/account/apps', async (request, reply) => {
     const signedIn = await requireUser(ctx, request, reply);
     if (signedIn === undefined) return reply;
@@ -45,7 +45,7 @@ export function connectedAppsRoutes(app: FastifyInstance, ctx: CoreContext): voi
  * make the page claim that an app still listed was revoked, nor print text of the link's choosing.
  */
 async function revokedAppName(
-  ctx: CoreContext,
+  ctx: PortalContext,
   clientId: string | undefined,
   apps: ConnectedApp[],
 ): Promise<string | undefined> {

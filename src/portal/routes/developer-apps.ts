@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bodyParams, formField } from '../../http/params.js';
-import type { CoreContext } from '../../oauth/context.js';
 import type { RawParams } from '../../oauth/params.js';
 import { ENVIRONMENTS, type Environment } from '../../oauth/ports.js';
 import {
@@ -17,6 +16,7 @@ import {
   rotateAppSecret,
   updateApp,
 } from '../domain/apps.js';
+import type { PortalContext } from '../domain/context.js';
 import { redirect, sendHtml } from '../html.js';
 import { adminAppsPage, appFormPage, appListPage, appPage, deleteAppPage } from '../pages/developer-apps.js';
 import { errorPage } from '../pages/error-page.js';
@@ -77,7 +77,7 @@ async function orNotFound(reply: FastifyReply, work: () => Promise<unknown>): Pr
 const isEnvironment = (value: string | undefined): value is Environment =>
   value !== undefined && (ENVIRONMENTS as readonly string[]).includes(value);
 
-export function developerAppRoutes(app: FastifyInstance, ctx: CoreContext): void {
+export function developerAppRoutes(app: FastifyInstance, ctx: PortalContext): void {
   app.get('/developers/apps', async (request, reply) => {
     const signedIn = await requireUser(ctx, request, reply);
     if (signedIn === undefined) return reply;
@@ -87,7 +87,7 @@ export function developerAppRoutes(app: FastifyInstance, ctx: CoreContext): void
   app.get('/developers/apps/new', async (request, reply) => {
     const signedIn = await requireUser(ctx, request, reply);
     if (signedIn === undefined) return reply;
-    return sendHtml(reply, 200, appFormPage({ nav: signedIn.nav, values: EMPTY_INPUT }));
+    return sendHtml(reply, 200, appFormPage({ scopes: ctx.scopes.all, nav: signedIn.nav, values: EMPTY_INPUT }));
   });
 
   app.post('/developers/apps/new', async (request, reply) => {
@@ -111,7 +111,11 @@ export function developerAppRoutes(app: FastifyInstance, ctx: CoreContext): void
       );
     } catch (error) {
       if (!(error instanceof AppInputError)) throw error;
-      return sendHtml(reply, 400, appFormPage({ nav: signedIn.nav, values, errors: error.fields }));
+      return sendHtml(
+        reply,
+        400,
+        appFormPage({ scopes: ctx.scopes.all, nav: signedIn.nav, values, errors: error.fields }),
+      );
     }
   });
 
@@ -140,7 +144,7 @@ export function developerAppRoutes(app: FastifyInstance, ctx: CoreContext): void
         scopes: sandbox.scopes,
         grantTypes: sandbox.grantTypes,
       };
-      return sendHtml(reply, 200, appFormPage({ nav: signedIn.nav, appId: record.id, values }));
+      return sendHtml(reply, 200, appFormPage({ scopes: ctx.scopes.all, nav: signedIn.nav, appId: record.id, values }));
     });
   });
 
@@ -156,7 +160,11 @@ export function developerAppRoutes(app: FastifyInstance, ctx: CoreContext): void
       } catch (error) {
         // updateApp checks ownership first: a stranger's invalid form gets the 404, not field errors.
         if (!(error instanceof AppInputError)) throw error;
-        return sendHtml(reply, 400, appFormPage({ nav: signedIn.nav, appId, values, errors: error.fields }));
+        return sendHtml(
+          reply,
+          400,
+          appFormPage({ scopes: ctx.scopes.all, nav: signedIn.nav, appId, values, errors: error.fields }),
+        );
       }
     });
   });

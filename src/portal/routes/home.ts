@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { metadataPath } from '../../http/oauth/metadata.js';
-import type { CoreContext } from '../../oauth/context.js';
 import { ENDPOINT_PATHS } from '../../oauth/endpoints/metadata.js';
+import type { PortalContext } from '../domain/context.js';
 import { sendHtml } from '../html.js';
 import { servesPage } from '../links.js';
 import { homePage } from '../pages/home-page.js';
@@ -11,7 +11,7 @@ import { currentUser } from '../session.js';
  * GET /: what Flexgate is and where to go next. Links are checked against the router when the page is
  * rendered, so a page another module does not register (yet) is never linked.
  */
-export function homeRoutes(app: FastifyInstance, ctx: CoreContext): void {
+export function homeRoutes(app: FastifyInstance, ctx: PortalContext): void {
   app.get('/', async (request, reply) => {
     const discovery = {
       origin: new URL(ctx.config.issuer).origin,

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { bodyParams, formField, queryParams } from '../../http/params.js';
-import type { CoreContext } from '../../oauth/context.js';
+import type { PortalContext } from '../domain/context.js';
 import { lockedMessage, loginFailed, loginSucceeded, startLoginAttempt } from '../domain/login-throttle.js';
 import { csrfTokenMatches, endSession, replaceSession, verifyPassword } from '../domain/sessions.js';
 import { redirect, sendHtml } from '../html.js';
@@ -12,7 +12,7 @@ import { clearSessionCookie, ensureSession, readSession, setSessionCookie } from
 
 const MAX_FIELD_LENGTH = 1024;
 
-export function loginRoutes(app: FastifyInstance, ctx: CoreContext): void {
+export function loginRoutes(app: FastifyInstance, ctx: PortalContext): void {
   app.get('/login', async (request, reply) => {
     const session = await ensureSession(ctx, request, reply);
     const returnTo = safeReturnTo(formField(queryParams(request), 'return_to'));

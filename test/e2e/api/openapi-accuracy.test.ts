@@ -10,6 +10,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApiDocument, type OpenApiDocument } from '../../../src/apis/docs/openapi.js';
 import { API_ROUTES } from '../../../src/apis/example/index.js';
+import { EXAMPLE_SCOPES } from '../../../src/apis/example/scopes.js';
 import type { AnyApiRoute } from '../../../src/apis/route.js';
 import { API, type ApiResponse, apiCall, apiClient } from '../../helpers/api.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
@@ -24,7 +25,10 @@ interface Response {
   content?: Record<string, { schema: Record<string, unknown> }>;
 }
 
-const document: OpenApiDocument = buildOpenApiDocument(API_ROUTES, { issuer: 'http://localhost' });
+const document: OpenApiDocument = buildOpenApiDocument(API_ROUTES, {
+  issuer: 'http://localhost',
+  scopes: EXAMPLE_SCOPES,
+});
 
 function operationOf(route: AnyApiRoute) {
   const operation = document.paths[route.path]?.[route.method.toLowerCase() as 'get'];

@@ -1,4 +1,5 @@
-import type { Clock, Repositories } from '../../../oauth/ports.js';
+import type { Clock } from '../../../oauth/ports.js';
+import type { ApiRepositories } from '../../ports.js';
 import type { MessageRecord } from '../ports.js';
 import { addressFor, missingAddress } from './service.js';
 
@@ -31,7 +32,7 @@ export class MessageWorker {
   private running: Promise<number> | undefined;
 
   constructor(
-    private readonly repos: Repositories,
+    private readonly repos: ApiRepositories,
     private readonly clock: Clock,
     private readonly transport: MessageTransport,
     private readonly options: MessageWorkerOptions,

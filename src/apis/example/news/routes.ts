@@ -4,7 +4,7 @@ import { ApiError } from '../../errors.js';
 import { type AnyApiRoute, defineRoute } from '../../route.js';
 import { isoTime, pageBody } from '../links.js';
 import { fetchPage } from '../pagination.js';
-import type { NewsFilter, NewsRecord, ResourceRepositories } from '../ports.js';
+import type { ExampleRepositories, NewsFilter, NewsRecord } from '../ports.js';
 import { dateTime, languageCode, listOf, pageQuery } from '../schemas.js';
 
 /**
@@ -46,7 +46,7 @@ const toJson = (item: NewsRecord): z.input<typeof newsItem> => ({
 
 /** One page of the news matching `filter`, newest first. */
 async function newsPage(
-  repos: Pick<ResourceRepositories, 'news'>,
+  repos: Pick<ExampleRepositories, 'news'>,
   request: FastifyRequest,
   filter: NewsFilter,
   query: NewsQuery,

@@ -17,8 +17,9 @@
  * ICU in the requested language where ICU has that language; Flexgate's own labels exist in en, nl, de,
  * fr and es, and any other language gets English.
  */
-import { SCOPE_CATALOGUE } from '../../../oauth/scopes.js';
+
 import { MESSAGE_CHANNELS, MESSAGE_STATUSES, type MessageChannel, type MessageStatus } from '../ports.js';
+import { EXAMPLE_SCOPES } from '../scopes.js';
 import { ISO_639_1_CODES } from './languages.js';
 
 export interface DomainType {
@@ -203,7 +204,7 @@ const TYPES: readonly TypeDefinition[] = [
     id: 7,
     code: 'scopes',
     values: (lang) =>
-      SCOPE_CATALOGUE.map(({ name, description }) => {
+      EXAMPLE_SCOPES.map(({ name, description }) => {
         const labels = SCOPE_LABELS[name];
         return { code: name, name: labels === undefined ? description : label(labels, lang) };
       }).sort(byCode),
