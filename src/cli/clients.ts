@@ -87,7 +87,7 @@ export function registerClients(program: Command): void {
     clients.command('show').description('show one client').argument('<client_id>').option('--json', 'print JSON'),
   ).action(async (clientId: string, flags: StorageFlags & { json?: boolean }) => {
     await withRuntime(flags, async (ctx) => {
-      const client = await ctx.storage.clients.findById(clientId);
+      const client = await ctx.clientCache.findById(clientId);
       if (client === undefined) throw new InputError(`no client with id ${clientId}`);
       if (flags.json === true) printJson(describe(client));
       else printClient(client);

@@ -105,14 +105,18 @@ const newClientId = (ctx: OAuthContext) => ctx.random.token(16).replace(/^-/, '_
  * can roll over without downtime.
  */
 export async function rotateClientSecret(ctx: OAuthContext, clientId: string, graceMs: number): Promise<string> {
-  const client = await ctx.storage.clients.findById(clientId);
-  if (client === undefined) throw new InputError(`No client with id ${clientId}`);
-  if (client.isPublic) throw new InputError('A public client has no secret to rotate');
   const secret = newSecret(ctx);
-  await ctx.storage.clients.updateSecret(clientId, {
-    secretHash: hashSecret(secret),
-    previousSecretHash: graceMs > 0 ? client.secretHash : null,
-    previousSecretExpiresAt: graceMs > 0 ? ctx.clock.now() + graceMs : null,
+  // Read and written in one transaction: the secret kept for the grace period is the one stored now, not a
+  // cached copy.
+  await ctx.storage.transaction(async (tx) => {
+    const client = await tx.clients.findById(clientId);
+    if (client === undefined) throw new InputError(`No client with id ${clientId}`);
+    if (client.isPublic) throw new InputError('A public client has no secret to rotate');
+    await tx.clients.updateSecret(clientId, {
+      secretHash: hashSecret(secret),
+      previousSecretHash: graceMs > 0 ? client.secretHash : null,
+      previousSecretExpiresAt: graceMs > 0 ? ctx.clock.now() + graceMs : null,
+    });
   });
   ctx.clientCache.invalidate(clientId);
   return secret;

@@ -51,7 +51,7 @@ export async function validateAuthorizationRequest(
   if (typeof redirectUri !== 'string' || redirectUri === '') {
     return pageError('The redirect_uri parameter is required');
   }
-  const client = await ctx.storage.clients.findById(clientId);
+  const client = await ctx.clientCache.findById(clientId);
   // A disabled client is treated as unregistered: no new authorizations for an app an admin switched off.
   if (client === undefined || client.disabledAt !== null) return pageError('The client_id is not registered');
   // Exact string comparison: no prefix, path, port, scheme or case leeway (RFC 9700 §4.1.1), except any port

@@ -24,7 +24,7 @@ export async function listConnectedApps(ctx: PortalContext, userId: string): Pro
   const consents = await ctx.storage.consents.listByUser(userId);
   const apps = await Promise.all(
     consents.map(async (consent): Promise<ConnectedApp | undefined> => {
-      const client = await ctx.storage.clients.findById(consent.clientId);
+      const client = await ctx.clientCache.findById(consent.clientId);
       if (client === undefined) return undefined;
       return {
         clientId: client.id,

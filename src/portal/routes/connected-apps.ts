@@ -50,5 +50,5 @@ async function revokedAppName(
   apps: ConnectedApp[],
 ): Promise<string | undefined> {
   if (clientId === undefined || clientId === '' || apps.some((app) => app.clientId === clientId)) return undefined;
-  return (await ctx.storage.clients.findById(clientId))?.name;
+  return (await ctx.clientCache.findById(clientId))?.name;
 }
