@@ -4,7 +4,7 @@ import { ConfigError } from '../config.js';
 import { InputError } from '../oauth/errors.js';
 import { StorageOpenError } from '../storage/open.js';
 import { registerClients } from './clients.js';
-import { registerDeveloperCommands } from './developer.js';
+import { registerDeveloperCommands } from './developer/index.js';
 import { registerKeys } from './keys.js';
 import { registerPostman } from './postman.js';
 import { registerServe } from './serve.js';

@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { oneLine, ProfileTokenStore } from '../../src/cli/developer.js';
+import { oneLine } from '../../src/cli/developer/terminal.js';
+import { ProfileTokenStore } from '../../src/cli/developer/token-store.js';
 import { authorize, type Browser } from '../helpers/browser-flow.js';
 import {
   type CliResult,
@@ -568,7 +569,7 @@ describe('the profile lock (ProfileTokenStore.lock)', () => {
 
   it('SIGINT while holding the lock removes it and exits 130', async () => {
     await ensureCliBuilt();
-    const module = new URL('../../dist/cli/developer.js', import.meta.url).href;
+    const module = new URL('../../dist/cli/developer/token-store.js', import.meta.url).href;
     const script = [
       `const { ProfileTokenStore } = await import(${JSON.stringify(module)});`,
       `const store = new ProfileTokenStore('sig', ${JSON.stringify(settings)}, true);`,
