@@ -1,13 +1,12 @@
-import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import type { AccessTokenClaims } from '../oauth/tokens/access-token.js';
-import type { ApiContext } from './context.js';
+import type { Clock, Random } from '../oauth/ports.js';
 import type { DataScope } from './example/ports.js';
 import type { ApiRepositories } from './ports.js';
+import type { Principal } from './principal.js';
 
 /**
  * One REST API operation, declared once: its zod schemas are the single source of truth for request
- * validation (register.ts), the handler's TypeScript types, and the OpenAPI document (openapi.ts) from
+ * validation (the pipeline), the handler's TypeScript types, and the OpenAPI document (openapi.ts) from
  * which the Postman collection and the SDK are generated.
  */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -19,14 +18,16 @@ export interface ApiInput<P, Q, B> {
   params: P;
   query: Q;
   body: B;
-  token: AccessTokenClaims;
-  /** Whose data this request may touch (the token's owner and environment). */
-  scope: DataScope;
+  /** Who the request acts as. */
+  principal: Principal;
+  /** Whose data this request may touch (the principal's data owner and environment). */
+  owner: DataScope;
   /** Storage to use: inside a transaction for idempotent creates, so the create and its key commit together. */
   repos: ApiRepositories;
-  request: FastifyRequest;
-  /** The core: clock, random, configuration. Use `repos` (not ctx.storage) for data. */
-  ctx: ApiContext;
+  clock: Clock;
+  random: Random;
+  /** The request's path and query (for links to the next page). */
+  url: string;
 }
 
 export interface ApiResult<R> {

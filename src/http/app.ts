@@ -4,8 +4,9 @@ import fastifyFormbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { apiDocsRoutes } from '../apis/docs/routes.js';
 import { API_ROUTES } from '../apis/example/index.js';
-import { registerApiRoutes } from '../apis/pipeline.js';
+import { registerApi } from '../apis/pipeline.js';
 import type { RateLimiter } from '../apis/rate-limiter.js';
+import { API_BASE } from '../apis/route.js';
 import type { FlexgateContext } from '../context.js';
 import { OAuthError } from '../oauth/errors.js';
 import { STYLESHEET } from '../portal/pages/style.js';
@@ -109,7 +110,7 @@ export async function buildApp(ctx: FlexgateContext, options: AppOptions): Promi
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
   );
   metadataRoutes(app, ctx);
-  await registerApiRoutes(app, ctx, API_ROUTES, { rateLimiter: options.rateLimiter });
+  await registerApi(app, ctx, API_BASE, API_ROUTES, { rateLimiter: options.rateLimiter });
   apiDocsRoutes(app, ctx, API_ROUTES);
   return app;
 }

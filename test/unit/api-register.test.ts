@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { MemoryRateLimiter } from '../../src/adapters/rate-limit-memory.js';
 import { isJsonAcceptable, isJsonContentType } from '../../src/apis/pipeline/negotiate.js';
-import { registerApiRoutes } from '../../src/apis/pipeline.js';
-import { defineRoute } from '../../src/apis/route.js';
+import { registerApi } from '../../src/apis/pipeline.js';
+import { API_BASE, defineRoute } from '../../src/apis/route.js';
 import { apiClient } from '../helpers/api.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -62,7 +62,7 @@ describe('an unexpected error in a route', () => {
         throw new Error('secret internal detail: password=hunter2 at /srv/db.sqlite');
       },
     });
-    await registerApiRoutes(app, server.ctx, [failing], {
+    await registerApi(app, server.ctx, API_BASE, [failing], {
       rateLimiter: new MemoryRateLimiter({ limit: 0, windowSeconds: 60 }, server.clock),
     });
   });

@@ -204,7 +204,8 @@ describe('validateAuthorizationRequest uses the loopback rule', () => {
     isPublic: true,
   };
   const ctx = {
-    storage: { clients: { findById: async (id: string) => (id === client.id ? client : undefined) } },
+    clientCache: { findById: async (id: string) => (id === client.id ? client : undefined) },
+    scopes: new ScopeCatalogue([{ name: 'read:contacts', description: 'See your contacts' }]),
     config: { issuer: 'http://issuer.test' },
   } as unknown as Parameters<typeof validateAuthorizationRequest>[0];
   const params = (redirectUri: string) => ({

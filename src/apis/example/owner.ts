@@ -1,12 +1,12 @@
-import type { AccessTokenClaims } from '../../oauth/tokens/access-token.js';
 import type { ApiContext } from '../context.js';
+import type { Principal } from '../principal.js';
 import type { DataScope } from './ports.js';
 
 /** The owner id of a client's data when no application (hence no developer) owns the client. */
 export const clientOwnerId = (clientId: string): string => `client:${clientId}`;
 
 /**
- * Whose data a token works on. A token for an end user (authorization code) works on that user's data. A
+ * Whose data a principal works on. A token for an end user (authorization code) works on that user's data. A
  * client-credentials token works on the data of the developer who owns the client's application, so a
  * developer sees the same contacts whichever flow they use; a client made by the CLI (no application) has
  * data of its own. Always within the token's environment: sandbox and live never share rows.
@@ -18,13 +18,13 @@ export class OwnerResolver {
   constructor(private readonly ctx: ApiContext) {}
 
   /** Synchronous once the client's owner is known (every request after a client's first). */
-  scopeOf(token: AccessTokenClaims): DataScope | Promise<DataScope> {
-    if (token.userId !== null) return { ownerId: token.userId, environment: token.environment };
-    const known = this.clientOwners.get(token.clientId);
-    if (known !== undefined) return { ownerId: known, environment: token.environment };
-    return this.clientOwner(token.clientId).then((ownerId) => {
-      this.clientOwners.set(token.clientId, ownerId);
-      return { ownerId, environment: token.environment };
+  ownerOf(principal: Principal): DataScope | Promise<DataScope> {
+    if (principal.userId !== null) return { ownerId: principal.userId, environment: principal.environment };
+    const known = this.clientOwners.get(principal.clientId);
+    if (known !== undefined) return { ownerId: known, environment: principal.environment };
+    return this.clientOwner(principal.clientId).then((ownerId) => {
+      this.clientOwners.set(principal.clientId, ownerId);
+      return { ownerId, environment: principal.environment };
     });
   }
 

@@ -4,37 +4,37 @@ import type { Environment } from '../../oauth/ports.js';
 import { isSubset } from '../../oauth/scopes.js';
 import type { AccessTokenClaims } from '../../oauth/tokens/access-token.js';
 import type { ApiContext } from '../context.js';
+import { type Principal, principalOfToken } from '../principal.js';
 
 // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 
-/** Verifies a request's bearer token; see `bearerAuthenticator`. */
-export type BearerAuthenticator = (request: FastifyRequest) => AccessTokenClaims | Promise<AccessTokenClaims>;
+/** The pipeline's first step: who the request acts as; see `authenticator`. */
+export type Authenticator = (request: FastifyRequest) => Principal | Promise<Principal>;
 
 /**
- * Verifies the request's bearer token (RFC 6750), checked against the environment's host. Returns
- * synchronously when the token was verified before (the common case on a busy API); throws or rejects with
- * the RFC 6750 error otherwise, which carries its WWW-Authenticate challenge.
+ * Verifies the request's bearer token (RFC 6750), checked against the environment's host, and yields its
+ * principal. Returns synchronously when the token was verified before (the common case on a busy API);
+ * throws or rejects with the RFC 6750 error otherwise, which carries its WWW-Authenticate challenge.
  */
-export function bearerAuthenticator(ctx: ApiContext): BearerAuthenticator {
+export function authenticator(ctx: ApiContext): Authenticator {
   const hosts = Object.entries(ctx.config.environmentHosts) as [Environment, string][];
+  const { audience } = ctx.config;
+  const admit = (request: FastifyRequest, claims: AccessTokenClaims) => {
+    checkEnvironmentHost(hosts, request, claims.environment);
+    return principalOfToken(claims, audience);
+  };
   return (request) => {
     const token = bearerToken(request);
     const cached = ctx.accessTokens.verifyCached(token);
-    if (cached !== undefined) {
-      checkEnvironmentHost(hosts, request, cached.environment);
-      return cached;
-    }
-    return ctx.accessTokens.verify(token).then((claims) => {
-      checkEnvironmentHost(hosts, request, claims.environment);
-      return claims;
-    });
+    if (cached !== undefined) return admit(request, cached);
+    return ctx.accessTokens.verify(token).then((claims) => admit(request, claims));
   };
 }
 
-/** RFC 6750 §3.1: a token without every scope in `requiredScopes` gets 403 insufficient_scope. */
-export function checkScopes(claims: AccessTokenClaims, requiredScopes: readonly string[]): void {
-  if (isSubset(requiredScopes, claims.scopes)) return;
+/** RFC 6750 §3.1: a principal without every scope in `requiredScopes` gets 403 insufficient_scope. */
+export function checkScopes(principal: Principal, requiredScopes: readonly string[]): void {
+  if (isSubset(requiredScopes, principal.scopes)) return;
   const scope = requiredScopes.join(' ');
   throw new OAuthError('insufficient_scope', `This endpoint needs the scope: ${scope}`, { scope });
 }

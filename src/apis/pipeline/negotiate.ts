@@ -1,3 +1,6 @@
+import type { FastifyRequest } from 'fastify';
+import { ApiError } from '../errors.js';
+
 /**
  * Content negotiation of the JSON API (RFC 9110 §12.5.1, §8.3): does an Accept header allow
  * application/json, and is a Content-Type JSON.
@@ -54,4 +57,25 @@ export function isJsonContentType(contentType: string | undefined): boolean {
   if (contentType === undefined) return false;
   const mediaType = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
   return mediaType === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType);
+}
+
+const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+
+const hasBody = (request: FastifyRequest) =>
+  request.headers['transfer-encoding'] !== undefined ||
+  (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0');
+
+/** The pipeline's negotiation step: 406 for an Accept that rules JSON out; 415 for a body that is not JSON. */
+export function checkNegotiation(request: FastifyRequest): void {
+  if (!isJsonAcceptable(request.headers.accept)) {
+    throw new ApiError(
+      406,
+      'not_acceptable',
+      'This API answers in application/json only: send Accept: application/json',
+    );
+  }
+  if (!METHODS_WITH_BODY.has(request.method) || !hasBody(request)) return;
+  if (!isJsonContentType(request.headers['content-type'])) {
+    throw new ApiError(415, 'unsupported_media_type', 'Send the request body as application/json');
+  }
 }

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import type { z } from 'zod';
-import { emptyFieldErrors, type FieldErrors } from '../errors.js';
+import { z } from 'zod';
+import { emptyFieldErrors, type FieldErrors, ValidationError } from '../errors.js';
+import type { AnyApiRoute } from '../route.js';
 
 /**
  * zod issues → the seeds' validation map: field name (as the client wrote it; `tags[0]` inside arrays,
@@ -88,4 +89,36 @@ export function nulFields(request: FastifyRequest): FieldErrors {
     }
   }
   return fields;
+}
+
+export interface ValidInput {
+  params: unknown;
+  query: unknown;
+  body: unknown;
+}
+
+/** A route without query parameters takes none: an unknown parameter is a validation error, not ignored. */
+const NO_QUERY = z.strictObject({});
+
+const hasKeys = (value: unknown) => typeof value === 'object' && value !== null && Object.keys(value).length > 0;
+
+/** The pipeline's validation step: path, query and body together, so one 400 lists every offending field. */
+export function validateInput(route: AnyApiRoute, request: FastifyRequest): ValidInput {
+  const fields = emptyFieldErrors();
+  const parse = (schema: z.ZodType | undefined, value: unknown, location: 'path' | 'query' | 'body') => {
+    if (schema === undefined) return undefined;
+    const result = schema.safeParse(value, { reportInput: true });
+    if (result.success) return result.data;
+    for (const [field, messages] of Object.entries(zodIssuesToFields(result.error.issues, location))) {
+      fields[field] = [...(fields[field] ?? []), ...messages];
+    }
+    return undefined;
+  };
+  const params = parse(route.params, request.params ?? {}, 'path');
+  // An empty query needs no parse on a route without query parameters (most GETs of one resource, /me).
+  const querySchema = route.query ?? (hasKeys(request.query) ? NO_QUERY : undefined);
+  const query = parse(querySchema, request.query ?? {}, 'query');
+  const body = parse(route.body, request.body, 'body');
+  if (Object.keys(fields).length > 0) throw new ValidationError(fields);
+  return { params, query, body };
 }

@@ -89,9 +89,9 @@ export const contactRoutes: AnyApiRoute[] = [
     scopes: ['read:contacts'],
     query: listQuery,
     success: { status: 200, description: 'A page of contacts', schema: listOf(contact) },
-    async handler({ query, scope, repos, request }) {
-      const page = await fetchPage((range) => repos.contacts.list(scope, range), query.limit, query.cursor, position);
-      return { status: 200, body: pageBody(request, page, toJson) };
+    async handler({ query, owner, repos, url }) {
+      const page = await fetchPage((range) => repos.contacts.list(owner, range), query.limit, query.cursor, position);
+      return { status: 200, body: pageBody(url, page, toJson) };
     },
   }),
   defineRoute({
@@ -106,8 +106,8 @@ export const contactRoutes: AnyApiRoute[] = [
     body: contactBody,
     success: { status: 201, description: 'The contact was created', schema: contact },
     idempotent: true,
-    async handler({ body, scope, repos, ctx }) {
-      const record = newContact(scope, body, newContactId(ctx.random), ctx.clock.now());
+    async handler({ body, owner, repos, clock, random }) {
+      const record = newContact(owner, body, newContactId(random), clock.now());
       await repos.contacts.insert(record);
       return { status: 201, body: toJson(record), location: location(record.id) };
     },
@@ -121,8 +121,8 @@ export const contactRoutes: AnyApiRoute[] = [
     scopes: ['read:contacts'],
     params: contactPath,
     success: { status: 200, description: 'The contact', schema: contact },
-    async handler({ params, scope, repos }) {
-      const record = await repos.contacts.find(scope, params.id);
+    async handler({ params, owner, repos }) {
+      const record = await repos.contacts.find(owner, params.id);
       if (record === undefined) throw missing(params.id);
       return { status: 200, body: toJson(record) };
     },
@@ -138,8 +138,8 @@ export const contactRoutes: AnyApiRoute[] = [
     params: contactPath,
     body: contactBody,
     success: { status: 200, description: 'The contact as stored', schema: contact },
-    async handler({ params, body, scope, repos, ctx }) {
-      const record = await changeContact(repos.contacts, scope, params.id, body, ctx.clock.now());
+    async handler({ params, body, owner, repos, clock }) {
+      const record = await changeContact(repos.contacts, owner, params.id, body, clock.now());
       if (record === undefined) throw missing(params.id);
       return { status: 200, body: toJson(record) };
     },
@@ -155,9 +155,9 @@ export const contactRoutes: AnyApiRoute[] = [
     params: contactPath,
     body: contactPatch,
     success: { status: 200, description: 'The contact as stored', schema: contact },
-    async handler({ params, body, scope, repos, ctx }) {
+    async handler({ params, body, owner, repos, clock }) {
       const changes = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
-      const record = await changeContact(repos.contacts, scope, params.id, changes, ctx.clock.now());
+      const record = await changeContact(repos.contacts, owner, params.id, changes, clock.now());
       if (record === undefined) throw missing(params.id);
       return { status: 200, body: toJson(record) };
     },
@@ -171,8 +171,8 @@ export const contactRoutes: AnyApiRoute[] = [
     scopes: ['write:contacts'],
     params: contactPath,
     success: { status: 204, description: 'The contact was deleted' },
-    async handler({ params, scope, repos }) {
-      if (!(await repos.contacts.delete(scope, params.id))) throw missing(params.id);
+    async handler({ params, owner, repos }) {
+      if (!(await repos.contacts.delete(owner, params.id))) throw missing(params.id);
       return { status: 204 };
     },
   }),

@@ -23,17 +23,18 @@ export const meRoutes: AnyApiRoute[] = [
     tag: 'Account',
     scopes: [],
     success: { status: 200, description: 'The token and whose it is', schema: me },
-    async handler({ token, scope, repos }) {
-      const user = token.userId === null ? undefined : await repos.users.findById(token.userId);
+    async handler({ principal, owner, repos }) {
+      const user = principal.userId === null ? undefined : await repos.users.findById(principal.userId);
+      const { credential } = principal;
       return {
         status: 200,
         body: {
-          client_id: token.clientId,
-          customer_id: scope.ownerId,
+          client_id: principal.clientId,
+          customer_id: owner.ownerId,
           user: user === undefined ? null : { id: user.id, username: user.username },
-          scopes: token.scopes,
-          environment: token.environment,
-          token: { jti: token.jti, issued_at: token.issuedAt, expires_at: token.expiresAt },
+          scopes: [...principal.scopes],
+          environment: principal.environment,
+          token: { jti: credential.id, issued_at: credential.issuedAt, expires_at: credential.expiresAt },
         },
       };
     },

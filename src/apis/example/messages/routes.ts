@@ -57,10 +57,10 @@ export const messageRoutes: AnyApiRoute[] = [
     scopes: ['read:messages'],
     query: z.strictObject(pageQuery),
     success: { status: 200, description: 'A page of messages', schema: listOf(message) },
-    async handler({ query, scope, repos, request }) {
+    async handler({ query, owner, repos, url }) {
       const position = (row: MessageRecord) => ({ at: row.createdAt, id: row.id });
-      const page = await fetchPage((range) => repos.messages.list(scope, range), query.limit, query.cursor, position);
-      return { status: 200, body: pageBody(request, page, toJson) };
+      const page = await fetchPage((range) => repos.messages.list(owner, range), query.limit, query.cursor, position);
+      return { status: 200, body: pageBody(url, page, toJson) };
     },
   }),
   defineRoute({
@@ -76,12 +76,12 @@ export const messageRoutes: AnyApiRoute[] = [
     body: messageBody,
     success: { status: 201, description: 'The message was queued', schema: message },
     idempotent: true,
-    async handler({ body, scope, repos, ctx }) {
-      const contact = await repos.contacts.find(scope, body.contact_id);
+    async handler({ body, owner, repos, clock, random }) {
+      const contact = await repos.contacts.find(owner, body.contact_id);
       if (contact === undefined)
         throw ValidationError.field('contact_id', `Contact ${body.contact_id} does not exist.`);
       const fields = { contactId: contact.id, channel: body.channel, body: body.body };
-      const record = newMessage(scope, fields, newMessageId(ctx.random), ctx.clock.now());
+      const record = newMessage(owner, fields, newMessageId(random), clock.now());
       await repos.messages.insert(record);
       return { status: 201, body: toJson(record), location: `${API_BASE}/messages/${record.id}` };
     },
@@ -95,8 +95,8 @@ export const messageRoutes: AnyApiRoute[] = [
     scopes: ['read:messages'],
     params: z.strictObject({ id: resourceId('msg') }),
     success: { status: 200, description: 'The message', schema: message },
-    async handler({ params, scope, repos }) {
-      const record = await repos.messages.find(scope, params.id);
+    async handler({ params, owner, repos }) {
+      const record = await repos.messages.find(owner, params.id);
       if (record === undefined) throw notFound(`Message ${params.id} does not exist`);
       return { status: 200, body: toJson(record) };
     },

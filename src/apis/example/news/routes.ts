@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ApiError } from '../../errors.js';
 import { type AnyApiRoute, defineRoute } from '../../route.js';
@@ -47,13 +46,13 @@ const toJson = (item: NewsRecord): z.input<typeof newsItem> => ({
 /** One page of the news matching `filter`, newest first. */
 async function newsPage(
   repos: Pick<ExampleRepositories, 'news'>,
-  request: FastifyRequest,
+  url: string,
   filter: NewsFilter,
   query: NewsQuery,
 ): Promise<z.input<typeof newsList>> {
   const position = (item: NewsRecord) => ({ at: item.publishedAt, id: item.id });
   const page = await fetchPage((range) => repos.news.list(filter, range), query.limit, query.cursor, position);
-  return pageBody(request, page, toJson);
+  return pageBody(url, page, toJson);
 }
 
 const since = (query: NewsQuery): number | undefined =>
@@ -72,14 +71,14 @@ export const newsRoutes: AnyApiRoute[] = [
     scopes: [],
     query: newsQuery,
     success: { status: 200, description: 'A page of news, newest first', schema: newsList },
-    async handler({ query, scope, repos, request }) {
+    async handler({ query, owner, repos, url }) {
       const filter: NewsFilter = {
-        environment: scope.environment,
+        environment: owner.environment,
         customerId: null,
         lang: query.lang,
         since: since(query),
       };
-      return { status: 200, body: await newsPage(repos, request, filter, query) };
+      return { status: 200, body: await newsPage(repos, url, filter, query) };
     },
   }),
   defineRoute({
@@ -101,16 +100,16 @@ export const newsRoutes: AnyApiRoute[] = [
     }),
     query: newsQuery,
     success: { status: 200, description: "A page of the customer's news, newest first", schema: newsList },
-    async handler({ params, query, scope, repos, request }) {
+    async handler({ params, query, owner, repos, url }) {
       // The same answer as for an id that does not exist, so that ids cannot be probed.
-      if (params.id !== scope.ownerId) throw new ApiError(404, 'not_found', `Customer ${params.id} not found`);
+      if (params.id !== owner.ownerId) throw new ApiError(404, 'not_found', `Customer ${params.id} not found`);
       const filter: NewsFilter = {
-        environment: scope.environment,
-        customerId: scope.ownerId,
+        environment: owner.environment,
+        customerId: owner.ownerId,
         lang: query.lang,
         since: since(query),
       };
-      return { status: 200, body: await newsPage(repos, request, filter, query) };
+      return { status: 200, body: await newsPage(repos, url, filter, query) };
     },
   }),
 ];
