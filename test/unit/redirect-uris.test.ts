@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateAuthorizationRequest } from '../../src/oauth/endpoints/authorize.js';
 import { checkRedirectUri, isRegisteredRedirectUri, redirectUriMatches } from '../../src/oauth/redirect-uris.js';
+import { ScopeCatalogue } from '../../src/oauth/scopes.js';
 
 const V4 = 'http://127.0.0.1/callback';
 const V6 = 'http://[::1]/callback';
