@@ -9,7 +9,7 @@ import type { JsonSchema, OpenApiDocument, OpenApiOperation, OpenApiParameter } 
 
 export const POSTMAN_SCHEMA = 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json';
 
-export interface PostmanOptions {
+interface PostmanOptions {
   /** Value of the `baseUrl` variable (the issuer); default: the document's server URL without the API base. */
   baseUrl?: string;
 }
