@@ -6,6 +6,7 @@
  */
 import { AuthorizationRequiredError, OAuthError, ResponseError, TokenStoreError } from './errors.js';
 import { deadline } from './http.js';
+import { basicAuthorization, isTokenResponse, newer, oauthErrorFrom, type TokenResponse } from './token-response.js';
 import { copyTokens, type StoredTokens, type TokenStore } from './token-store.js';
 
 /** The `fetch` the client uses (the global one unless another is injected). */
@@ -53,15 +54,6 @@ export interface TokenManagerOptions {
    * (the user must go through `authorizeUrl`). `createClient` resolves its own default before passing it here.
    */
   grant: 'client_credentials' | 'authorization_code';
-}
-
-/** A successful token response (RFC 6749 §5.1). */
-interface TokenResponse {
-  access_token: string;
-  token_type: string;
-  expires_in?: number;
-  refresh_token?: string;
-  scope?: string;
 }
 
 /** Access tokens without `expires_in` are treated as valid for this long. */
@@ -369,41 +361,3 @@ export class TokenManager {
  * The newer of the stored and the in-memory tokens: the later `obtainedAt` (tokens without one count as
  * oldest), then the later expiry; on a tie the store wins (it is what every client sharing it sees).
  */
-function newer(stored: StoredTokens | undefined, mine: StoredTokens | undefined): StoredTokens | undefined {
-  if (stored === undefined) return mine;
-  if (mine === undefined) return stored;
-  const storedAt = stored.obtainedAt ?? 0;
-  const mineAt = mine.obtainedAt ?? 0;
-  if (storedAt !== mineAt) return storedAt > mineAt ? stored : mine;
-  return mine.expiresAt > stored.expiresAt ? mine : stored;
-}
-
-/** RFC 6749 §2.3.1: id and secret form-encoded, then Basic. */
-function basicAuthorization(clientId: string, clientSecret: string): string {
-  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
-  const bytes = new TextEncoder().encode(`${encode(clientId)}:${encode(clientSecret)}`);
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return `Basic ${btoa(binary)}`;
-}
-
-function isTokenResponse(body: unknown): body is TokenResponse {
-  if (typeof body !== 'object' || body === null) return false;
-  const record = body as Record<string, unknown>;
-  return (
-    typeof record.access_token === 'string' &&
-    typeof record.token_type === 'string' &&
-    (record.expires_in === undefined || typeof record.expires_in === 'number') &&
-    (record.refresh_token === undefined || typeof record.refresh_token === 'string') &&
-    (record.scope === undefined || typeof record.scope === 'string')
-  );
-}
-
-/** An OAuth error response → {@link OAuthError} with its `error` and `error_description` only. */
-async function oauthErrorFrom(response: Response): Promise<OAuthError> {
-  const body: unknown = await response.json().catch(() => undefined);
-  const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  const error = typeof record.error === 'string' ? record.error : `http_${response.status}`;
-  const description = typeof record.error_description === 'string' ? record.error_description : undefined;
-  return new OAuthError(error, description, response.status);
-}
