@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { createClient, deleteClient, rotateClientSecret } from '../oauth/clients.js';
+import { deleteClient, registerClient, rotateClientSecret } from '../oauth/clients.js';
 import { InputError } from '../oauth/errors.js';
 import { type ClientRecord, ENVIRONMENTS, type Environment, GRANT_TYPES, type GrantType } from '../oauth/ports.js';
 import { collect, parseInteger, printJson, type StorageFlags, withRuntime, withStorageOptions } from './shared.js';
@@ -56,7 +56,7 @@ export function registerClients(program: Command): void {
       .option('--json', 'print JSON (for scripts)'),
   ).action(async (flags: CreateClientFlags) => {
     await withRuntime(flags, async (ctx) => {
-      const { client, secret } = await createClient(ctx, {
+      const { client, secret } = await registerClient(ctx, {
         name: flags.name,
         ...(flags.redirectUri === undefined ? {} : { redirectUris: flags.redirectUri }),
         ...(flags.scope === undefined ? {} : { scopes: flags.scope }),

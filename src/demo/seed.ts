@@ -1,6 +1,6 @@
 import { clientOwnerId } from '../apis/example/owner.js';
 import type { FlexgateContext } from '../context.js';
-import { createClient } from '../oauth/clients.js';
+import { registerClient } from '../oauth/clients.js';
 import { ENVIRONMENTS } from '../oauth/ports.js';
 import { checkRedirectUri } from '../oauth/redirect-uris.js';
 import { createUser } from '../portal/domain/users.js';
@@ -45,7 +45,7 @@ export async function seedDemoData(ctx: FlexgateContext): Promise<DemoSeed> {
   }
   const password = ctx.random.token(15);
   const user = await createUser(ctx, { username: DEMO_USERNAME, password });
-  const { client, secret } = await createClient(ctx, {
+  const { client, secret } = await registerClient(ctx, {
     name: DEMO_APP_NAME,
     redirectUris: demoRedirectUris(ctx.config.issuer),
     grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],

@@ -26,7 +26,7 @@ export interface IssuedClient {
 }
 
 /** Registers a client. Confidential clients get a secret that is returned here and never again. */
-export async function createClient(ctx: OAuthContext, input: NewClientInput): Promise<IssuedClient> {
+export async function registerClient(ctx: OAuthContext, input: NewClientInput): Promise<IssuedClient> {
   const issued = prepareClient(ctx, input);
   await ctx.storage.clients.create(issued.client);
   return issued;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { createClient } from '../../src/oauth/clients.js';
+import { registerClient } from '../../src/oauth/clients.js';
 import { openRuntime } from '../../src/runtime.js';
 import { expectOneErrorLine } from '../helpers/cli-expect.js';
 import {
@@ -179,7 +179,7 @@ describe('flexgate clients', () => {
     let clientId: string;
     try {
       const dashFirst = { token: (bytes: number) => `-${'A'.repeat(Math.ceil((bytes * 4) / 3) - 1)}` };
-      const { client } = await createClient(
+      const { client } = await registerClient(
         { ...ctx, random: dashFirst },
         { name: 'dash', grantTypes: ['client_credentials'] },
       );

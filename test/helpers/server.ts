@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { type ConfigInput, loadConfig } from '../../src/config.js';
 import type { FlexgateContext } from '../../src/context.js';
-import { createClient, type NewClientInput } from '../../src/oauth/clients.js';
+import { type NewClientInput, registerClient } from '../../src/oauth/clients.js';
 import { ManualClock } from '../../src/oauth/clock.js';
 import { createUser } from '../../src/portal/domain/users.js';
 import { type RunningServer, startServer } from '../../src/server.js';
@@ -77,7 +77,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     server,
     createUser: (username, password) => createUser(ctx, { username, password }),
     async createClient(input) {
-      const { client, secret } = await createClient(ctx, input);
+      const { client, secret } = await registerClient(ctx, input);
       return { clientId: client.id, clientSecret: secret };
     },
     async close() {
