@@ -2,13 +2,9 @@
  * Errors of the REST API. A `ValidationError` is sent as the seeds' field map (`{"lang": ["…"]}`); an
  * `ApiError` as `{ "error": code, "error_description": text }` with its status.
  */
-export type FieldErrors = Record<string, string[]>;
+import type { FieldErrors } from '../shared/field-errors.js';
 
-/**
- * An empty field map without a prototype: field names come from the client, and `toString` or
- * `constructor` must be a field like any other, not an inherited function.
- */
-export const emptyFieldErrors = (): FieldErrors => Object.create(null) as FieldErrors;
+export { emptyFieldErrors, type FieldErrors } from '../shared/field-errors.js';
 
 export class ValidationError extends Error {
   override readonly name = 'ValidationError';

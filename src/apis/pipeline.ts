@@ -1,7 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiContext } from './context.js';
 import { OwnerResolver } from './example/owner.js';
-import { handleApiError } from './pipeline/answer-error.js';
 import { authenticator, checkScopes } from './pipeline/authenticate.js';
 import { readIdempotencyKey, runIdempotent } from './pipeline/idempotency.js';
 import { checkNegotiation } from './pipeline/negotiate.js';
@@ -24,13 +23,15 @@ declare module 'fastify' {
 
 export interface ApiOptions {
   rateLimiter: RateLimiter;
+  /** Renders any step's error in the API's shape (the HTTP layer's error boundary). */
+  errorHandler: (error: unknown, request: FastifyRequest, reply: FastifyReply) => void;
 }
 
 /**
  * The pipeline every API request passes, in this order:
  *   request id → authenticate → rate limit → negotiate (before routing, so 401/429/406/415 come first)
  *   → authorize the operation (scopes) → validate → the data owner → dispatch (idempotent or not) → send.
- * Errors of any step go to one error answer (pipeline/answer-error.ts). Routes only declare schemas and a
+ * Errors of any step go to the error boundary the HTTP layer passes in (http/errors.ts). Routes only declare schemas and a
  * handler; dispatching to the in-process handler is the last step, not the pipeline's shape.
  */
 export async function registerApi(
@@ -45,7 +46,7 @@ export async function registerApi(
   app.decorateRequest('apiAdmission', undefined);
   await app.register(
     async (api) => {
-      api.setErrorHandler(handleApiError);
+      api.setErrorHandler(options.errorHandler);
       api.setNotFoundHandler(unroutedHandler(base, routes));
       // Callback style: a request with a token verified before and an in-process limiter costs no promise.
       api.addHook('onRequest', (request, reply, done) => {

@@ -16,7 +16,13 @@ import { connectedAppsRoutes } from '../portal/routes/connected-apps.js';
 import { developerAppRoutes } from '../portal/routes/developer-apps.js';
 import { homeRoutes } from '../portal/routes/home.js';
 import { loginRoutes } from '../portal/routes/login.js';
-import { handleError, sendOAuthError } from './errors.js';
+import {
+  apiErrorHandler,
+  frameworkErrorHandler,
+  notFoundHandler,
+  oauthErrorHandler,
+  portalErrorHandler,
+} from './errors.js';
 import { containsNul, NulCharacterError } from './nul.js';
 import { introspectionRoutes } from './oauth/introspect.js';
 import { metadataRoutes } from './oauth/metadata.js';
@@ -51,34 +57,17 @@ export async function buildApp(ctx: FlexgateContext, options: AppOptions): Promi
     genReqId: () => randomUUID(),
     // Path parameters are ids (≤ 200 characters); Fastify's default of 100 would answer 414 in its own shape.
     routerOptions: { maxParamLength: 512 },
-    // Errors the router raises before any route or hook runs (a malformed URL, a too-long path segment): in
-    // our JSON error shape, and without echoing the URL back.
-    frameworkErrors: (error, request, reply) => {
-      const description =
-        error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path segment is too long' : 'The URL is malformed';
-      void (reply as FastifyReply)
-        // As on every API response: a support request can quote it (no hook has run to set it).
-        .header('x-request-id', request.id)
-        .status(error.statusCode ?? 400)
-        .type('application/json; charset=utf-8')
-        .send({ error: 'invalid_request', error_description: description });
-    },
+    frameworkErrors: (error, request, reply) => frameworkErrorHandler(error, request, reply as FastifyReply),
   });
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
-  app.setErrorHandler(handleError);
+  app.setErrorHandler(oauthErrorHandler);
   // No Flexgate parameter may hold a NUL byte, and PostgreSQL refuses one in text (an error, not a mismatch):
   // refused here, once, before any route or query sees it.
   app.addHook('preValidation', (request, _reply, done) => {
     const hasNul = [request.params, request.query, request.body].some(containsNul);
     done(hasNul ? new NulCharacterError() : undefined);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendOAuthError(
-      reply,
-      new OAuthError('invalid_request', `No route for ${request.method} ${request.url.split('?')[0]}`, { status: 404 }),
-      request.id,
-    ),
-  );
+  app.setNotFoundHandler(notFoundHandler);
 
   // Token, revocation and introspection responses carry tokens or token metadata: RFC 6749 §5.1 says
   // no-store, on errors too. Set before routing so every outcome has it.
@@ -93,6 +82,7 @@ export async function buildApp(ctx: FlexgateContext, options: AppOptions): Promi
 
   // Pages use a session cookie; the API and token endpoints never parse cookies.
   await app.register(async (pages) => {
+    pages.setErrorHandler(portalErrorHandler);
     await pages.register(fastifyCookie);
     // Browsers post forms form-encoded; anything else is not our page talking.
     pages.addHook('onRequest', (request, _reply, done) => {
@@ -110,7 +100,10 @@ export async function buildApp(ctx: FlexgateContext, options: AppOptions): Promi
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
   );
   metadataRoutes(app, ctx);
-  await registerApi(app, ctx, API_BASE, API_ROUTES, { rateLimiter: options.rateLimiter });
+  await registerApi(app, ctx, API_BASE, API_ROUTES, {
+    rateLimiter: options.rateLimiter,
+    errorHandler: apiErrorHandler,
+  });
   apiDocsRoutes(app, ctx, API_ROUTES);
   return app;
 }

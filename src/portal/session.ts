@@ -3,9 +3,9 @@ import { bodyParams } from '../http/params.js';
 import type { PortalContext } from './domain/context.js';
 import type { UserRecord } from './domain/ports.js';
 import { type ActiveSession, csrfTokenMatches } from './domain/sessions.js';
-import { redirect, sendHtml } from './html.js';
+import { redirect } from './html.js';
 import { portalLinks } from './links.js';
-import { errorPage } from './pages/error-page.js';
+import { formExpired } from './errors.js';
 import type { PortalNav } from './pages/layout.js';
 import { readSession } from './session-cookie.js';
 
@@ -53,7 +53,7 @@ export async function requireUser(
 
 /**
  * For every state-changing form: the signed-in user when the form's CSRF token matches the session's;
- * otherwise a 403 page has been sent (or a login redirect) and nothing may change.
+ * otherwise it throws the 403 refusal (or has sent a login redirect) and nothing may change.
  */
 export async function requireUserForm(
   ctx: PortalContext,
@@ -62,13 +62,6 @@ export async function requireUserForm(
 ): Promise<SignedIn | undefined> {
   const signedIn = await requireUser(ctx, request, reply);
   if (signedIn === undefined) return undefined;
-  if (!csrfTokenMatches(signedIn.session, bodyParams(request).csrf_token)) {
-    sendHtml(
-      reply,
-      403,
-      errorPage('Request refused', 'The form expired or did not come from this site. Reload the page and try again.'),
-    );
-    return undefined;
-  }
+  if (!csrfTokenMatches(signedIn.session, bodyParams(request).csrf_token)) throw formExpired();
   return signedIn;
 }

@@ -5,6 +5,7 @@ import { MemoryRateLimiter } from '../../src/adapters/rate-limit-memory.js';
 import { isJsonAcceptable, isJsonContentType } from '../../src/apis/pipeline/negotiate.js';
 import { registerApi } from '../../src/apis/pipeline.js';
 import { API_BASE, defineRoute } from '../../src/apis/route.js';
+import { apiErrorHandler } from '../../src/http/errors.js';
 import { apiClient } from '../helpers/api.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -64,6 +65,7 @@ describe('an unexpected error in a route', () => {
     });
     await registerApi(app, server.ctx, API_BASE, [failing], {
       rateLimiter: new MemoryRateLimiter({ limit: 0, windowSeconds: 60 }, server.clock),
+      errorHandler: apiErrorHandler,
     });
   });
   afterAll(async () => {

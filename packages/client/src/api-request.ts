@@ -1,8 +1,10 @@
 /** How an API request goes on the wire (URL, headers, body) and how its answer is read (Retry-After, field maps). */
 import type { ApiRequest } from './api-call.js';
-import { API_BASE_PATH } from './client.js';
 import { ApiError, AuthError, FlexgateError, RateLimitError, ResponseError, ValidationError } from './errors.js';
 import type { deadline } from './http.js';
+
+/** The path of the REST API below the server's base URL. */
+export const API_BASE_PATH = '/api/v0.0.1';
 
 /** The absolute URL of an API request: the base URL, the API path and the query string. */
 export function apiUrl(baseUrl: string, request: ApiRequest): string {

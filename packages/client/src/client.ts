@@ -4,16 +4,16 @@
  * in Node 20+ and in browsers: only web-platform globals, no `node:` imports.
  */
 import type { ApiCall, ApiRequest, ApiResponse } from './api-call.js';
-import { apiErrorFrom, apiUrl, buildInit, readBody, retryAfterSeconds } from './api-request.js';
+import { API_BASE_PATH, apiErrorFrom, apiUrl, buildInit, readBody, retryAfterSeconds } from './api-request.js';
+
+export { API_BASE_PATH } from './api-request.js';
+
 import { AuthorizationCallbackError, FlexgateError, RateLimitError, ResponseError } from './errors.js';
 import { createOperations, type Operations } from './generated/operations.js';
 import { deadline, sleep, untilAborted } from './http.js';
 import { assertSubtleCrypto, codeChallengeS256, constantTimeEqual, createCodeVerifier, createState } from './pkce.js';
 import { MemoryTokenStore, type TokenStore } from './token-store.js';
 import { type FetchFunction, type ServerMetadata, TokenManager } from './tokens.js';
-
-/** The path of the REST API below the server's base URL. */
-export const API_BASE_PATH = '/api/v0.0.1';
 
 /** Automatic retries after a 429. */
 export interface RetryOnRateLimitOptions {

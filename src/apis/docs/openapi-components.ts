@@ -1,7 +1,17 @@
 /** The reusable parts of the OpenAPI document: JSON Schemas from zod, the error responses and headers Flexgate adds. */
 import { z } from 'zod';
 import { API_BASE } from '../route.js';
-import { type JsonSchema, RESPONSE_HEADERS } from './openapi.js';
+
+export type JsonSchema = Record<string, unknown>;
+
+/** Headers on every response: the request id, and the rate-limit headers (when rate limiting is on). */
+export const RESPONSE_HEADERS: Record<string, unknown> = {
+  'RateLimit-Limit': { $ref: '#/components/headers/RateLimit-Limit' },
+  'RateLimit-Policy': { $ref: '#/components/headers/RateLimit-Policy' },
+  'RateLimit-Remaining': { $ref: '#/components/headers/RateLimit-Remaining' },
+  'RateLimit-Reset': { $ref: '#/components/headers/RateLimit-Reset' },
+  'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' },
+};
 
 export function toSchema(schema: z.ZodType, defs: Map<string, JsonSchema>): JsonSchema {
   const raw = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' }) as JsonSchema;

@@ -8,17 +8,19 @@ import {
   ERROR_SCHEMAS,
   errorResponses,
   HEADERS,
+  type JsonSchema,
+  RESPONSE_HEADERS,
   sortKeys,
   toSchema,
 } from './openapi-components.js';
+
+export type { JsonSchema } from './openapi-components.js';
 
 /**
  * The OpenAPI 3.1 document of the REST API, generated from the route table: the zod schemas that validate
  * requests describe them here too, so the document cannot drift from what the server accepts. The Postman
  * collection (postman.ts) and the docs page (routes/api-docs.ts) are built from this document.
  */
-
-export type JsonSchema = Record<string, unknown>;
 
 export interface OpenApiParameter {
   name: string;
@@ -90,15 +92,6 @@ const ERROR_RESPONSE_NAMES: Record<number, string> = {
 
 /** Error statuses every operation can answer. */
 const COMMON_ERRORS = [400, 401, 403, 405, 406, 429, 500] as const;
-
-/** Headers on every response: the request id, and the rate-limit headers (when rate limiting is on). */
-export const RESPONSE_HEADERS: Record<string, unknown> = {
-  'RateLimit-Limit': { $ref: '#/components/headers/RateLimit-Limit' },
-  'RateLimit-Policy': { $ref: '#/components/headers/RateLimit-Policy' },
-  'RateLimit-Remaining': { $ref: '#/components/headers/RateLimit-Remaining' },
-  'RateLimit-Reset': { $ref: '#/components/headers/RateLimit-Reset' },
-  'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' },
-};
 
 const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
 

@@ -1,4 +1,5 @@
 import { UniqueViolationError } from '../../oauth/ports.js';
+import type { FieldErrors } from '../../shared/field-errors.js';
 import type { PortalContext } from './context.js';
 import { lockedMessage, loginFailed, loginSucceeded, startLoginAttempt } from './login-throttle.js';
 import type { UserRecord } from './ports.js';
@@ -10,7 +11,6 @@ import { checkNewPassword, checkUsername, MAX_PASSWORD_LENGTH } from './validati
  * page can show every message next to its field; nothing is written unless every field is valid.
  */
 export type AccountField = 'username' | 'password' | 'confirm_password' | 'current_password';
-export type FieldErrors = Partial<Record<AccountField, string>>;
 
 export type AccountResult<T> =
   | { ok: true; value: T }
@@ -33,7 +33,7 @@ export async function signUp(ctx: PortalContext, input: SignUpInput): Promise<Ac
     return { ok: true, value: await createUser(ctx, { username: input.username, password: input.password }) };
   } catch (error) {
     // Checked by the insert itself, so two sign-ups racing for one name cannot both succeed.
-    if (error instanceof UniqueViolationError) return { ok: false, errors: { username: 'This username is taken' } };
+    if (error instanceof UniqueViolationError) return { ok: false, errors: { username: ['This username is taken'] } };
     throw error;
   }
 }
@@ -61,15 +61,16 @@ export async function changePassword(
   input: PasswordChangeInput,
 ): Promise<AccountResult<undefined>> {
   const errors = newPasswordErrors(input.password, input.confirmation, user.username);
-  if (input.current === '') errors.current_password = 'Enter your current password';
+  if (input.current === '') errors.current_password = ['Enter your current password'];
   else {
     // Verified even when the new password is invalid, so the page reports every problem at once.
     const gate = await startLoginAttempt(ctx, { username: user.username, address: input.address });
-    if (gate.locked) return { ok: false, errors: { current_password: lockedMessage(gate.retryAfterMs) }, locked: true };
+    if (gate.locked)
+      return { ok: false, errors: { current_password: [lockedMessage(gate.retryAfterMs)] }, locked: true };
     if (await currentPasswordMatches(ctx, user, input.current)) await loginSucceeded(ctx, gate.ticket);
     else {
       await loginFailed(ctx, gate.ticket);
-      errors.current_password = 'Wrong password';
+      errors.current_password = ['Wrong password'];
     }
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
@@ -88,11 +89,11 @@ async function currentPasswordMatches(ctx: PortalContext, user: UserRecord, pass
 }
 
 function newPasswordErrors(password: string, confirmation: string, username: string): FieldErrors {
-  if (password === '') return { password: 'Enter a password' };
+  if (password === '') return { password: ['Enter a password'] };
   const problem = checkNewPassword(password, username);
-  if (problem !== undefined) return { password: problem };
-  return confirmation === password ? {} : { confirm_password: 'The passwords do not match' };
+  if (problem !== undefined) return { password: [problem] };
+  return confirmation === password ? {} : { confirm_password: ['The passwords do not match'] };
 }
 
 const fieldError = (field: AccountField, message: string | undefined): FieldErrors =>
-  message === undefined ? {} : { [field]: message };
+  message === undefined ? {} : { [field]: [message] };

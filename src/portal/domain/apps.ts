@@ -11,6 +11,7 @@ import { MAX_ACCESS_TOKEN_TTL_SECONDS } from '../../oauth/context.js';
 import { type ClientRecord, type Environment, GRANT_TYPES, type GrantType } from '../../oauth/ports.js';
 import { checkRedirectUri } from '../../oauth/redirect-uris.js';
 import type { ScopeCatalogue } from '../../oauth/scopes.js';
+import type { FieldErrors } from '../../shared/field-errors.js';
 import type { PortalContext } from './context.js';
 import type { AppRecord, PortalRepositories, UserRecord } from './ports.js';
 
@@ -41,13 +42,12 @@ export interface AppInput {
 }
 
 export type AppField = keyof AppInput;
-export type AppFieldErrors = Partial<Record<AppField, string>>;
 
 /** The input was not acceptable; one message per field, for the form to show next to it. */
 export class AppInputError extends Error {
   override readonly name = 'AppInputError';
-  constructor(readonly fields: AppFieldErrors) {
-    super(Object.values(fields).join('; '));
+  constructor(readonly fields: FieldErrors) {
+    super(Object.values(fields).flat().join('; '));
   }
 }
 
@@ -73,32 +73,32 @@ export interface CreatedApp extends AppWithClients {
 /* ----- validation ----- */
 
 /** Field-by-field problems of an application's settings (empty when there are none). */
-export function checkAppInput(input: AppInput, scopes: ScopeCatalogue): AppFieldErrors {
-  const errors: AppFieldErrors = {};
+export function checkAppInput(input: AppInput, scopes: ScopeCatalogue): FieldErrors {
+  const errors: FieldErrors = {};
   const name = input.name.trim();
   if (name.length === 0 || name.length > MAX_APP_NAME_LENGTH) {
-    errors.name = `The name must have 1-${MAX_APP_NAME_LENGTH} characters`;
+    errors.name = [`The name must have 1-${MAX_APP_NAME_LENGTH} characters`];
   } else if (CONTROL_CHARACTERS.test(name)) {
-    errors.name = 'The name must not contain control characters';
+    errors.name = ['The name must not contain control characters'];
   }
   if (input.description.length > MAX_APP_DESCRIPTION_LENGTH) {
-    errors.description = `The description must have at most ${MAX_APP_DESCRIPTION_LENGTH} characters`;
+    errors.description = [`The description must have at most ${MAX_APP_DESCRIPTION_LENGTH} characters`];
   } else if (CONTROL_CHARACTERS.test(input.description.replace(/[\r\n\t]/g, ' '))) {
-    errors.description = 'The description must not contain control characters';
+    errors.description = ['The description must not contain control characters'];
   }
   const uriProblem = checkRedirectUris(input.redirectUris);
-  if (uriProblem !== undefined) errors.redirectUris = uriProblem;
+  if (uriProblem !== undefined) errors.redirectUris = [uriProblem];
   const badScope = input.scopes.find((scope) => !scopes.isKnown(scope));
-  if (badScope !== undefined) errors.scopes = `Unknown scope ${badScope.slice(0, 100)}`;
-  else if (input.scopes.length === 0) errors.scopes = 'Choose at least one scope';
+  if (badScope !== undefined) errors.scopes = [`Unknown scope ${badScope.slice(0, 100)}`];
+  else if (input.scopes.length === 0) errors.scopes = ['Choose at least one scope'];
   const grantProblem = checkGrantTypes(input);
-  if (grantProblem !== undefined) errors.grantTypes = grantProblem;
+  if (grantProblem !== undefined) errors.grantTypes = [grantProblem];
   if (
     errors.redirectUris === undefined &&
     input.grantTypes.includes('authorization_code') &&
     input.redirectUris.length === 0
   ) {
-    errors.redirectUris = 'The authorization code grant needs at least one redirect URI';
+    errors.redirectUris = ['The authorization code grant needs at least one redirect URI'];
   }
   return errors;
 }
@@ -222,7 +222,7 @@ export async function updateApp(
     for (const client of [current.sandbox, current.live]) {
       // The same rules as for clients made by the CLI, as a last guard.
       const problem = checkClient({ ...client, ...clientSettings }, ctx.scopes);
-      if (problem !== undefined) throw new AppInputError({ grantTypes: problem });
+      if (problem !== undefined) throw new AppInputError({ grantTypes: [problem] });
       await tx.clients.updateSettings(client.id, clientSettings);
     }
     await tx.apps.update(appId, { name: settings.name, description: settings.description });

@@ -1,10 +1,12 @@
 /** The account pages: sign-up, and the signed-in user's account with its change-password form. */
-import type { FieldErrors } from '../domain/accounts.js';
+
+import { type FieldErrors, fieldMessage } from '../../shared/field-errors.js';
+import type { AccountField } from '../domain/accounts.js';
 import { MIN_PASSWORD_LENGTH, USERNAME_RULE } from '../domain/validation.js';
 import { type PortalNav, renderPage } from './layout.js';
 
 interface FieldProps {
-  name: keyof FieldErrors;
+  name: AccountField;
   label: string;
   type: 'text' | 'password';
   autocomplete: string;
@@ -17,7 +19,7 @@ interface FieldProps {
 
 /** A labelled input with its hint and, after a failed submit, its error right below it. */
 function Field({ name, label, type, autocomplete, errors, value, hint, autofocus }: FieldProps) {
-  const error = errors[name];
+  const error = fieldMessage(errors, name);
   const hintId = `${name}-hint`;
   const errorId = `${name}-error`;
   const describedBy = [hint === undefined ? '' : hintId, error === undefined ? '' : errorId].join(' ').trim();

@@ -3,7 +3,8 @@
 import type { ClientRecord, Environment } from '../../oauth/ports.js';
 import { GRANT_TYPES } from '../../oauth/ports.js';
 import type { ScopeDefinition } from '../../oauth/scopes.js';
-import type { AppFieldErrors, AppInput, AppWithClients, GracePeriod } from '../domain/apps.js';
+import { type FieldErrors, fieldMessage } from '../../shared/field-errors.js';
+import type { AppInput, AppWithClients, GracePeriod } from '../domain/apps.js';
 import { MAX_APP_DESCRIPTION_LENGTH, MAX_APP_NAME_LENGTH } from '../domain/apps.js';
 import type { AppRecord } from '../domain/ports.js';
 import { type PortalNav, renderPage } from './layout.js';
@@ -84,7 +85,7 @@ export interface AppFormProps {
   /** Undefined for a new application. */
   appId?: string | undefined;
   values: AppInput;
-  errors?: AppFieldErrors;
+  errors?: FieldErrors;
 }
 
 export function appFormPage({ nav, appId, values, errors = {}, scopes }: AppFormProps): string {
@@ -109,7 +110,7 @@ export function appFormPage({ nav, appId, values, errors = {}, scopes }: AppForm
           aria-invalid={errors.name === undefined ? undefined : 'true'}
           aria-describedby={describedBy('name')}
         />
-        <FieldError id="name-error" message={errors.name} />
+        <FieldError id="name-error" message={fieldMessage(errors, 'name')} />
 
         <label for="description">Description</label>
         <textarea
@@ -121,7 +122,7 @@ export function appFormPage({ nav, appId, values, errors = {}, scopes }: AppForm
         >
           {values.description}
         </textarea>
-        <FieldError id="description-error" message={errors.description} />
+        <FieldError id="description-error" message={fieldMessage(errors, 'description')} />
 
         <label for="redirect_uris">Redirect URIs</label>
         <textarea
@@ -136,7 +137,7 @@ export function appFormPage({ nav, appId, values, errors = {}, scopes }: AppForm
         <p class="muted" id="redirect_uris-help">
           One per line. https, or http for localhost and 127.0.0.1; no #fragment.
         </p>
-        <FieldError id="redirectUris-error" message={errors.redirectUris} />
+        <FieldError id="redirectUris-error" message={fieldMessage(errors, 'redirectUris')} />
 
         <fieldset aria-describedby={describedBy('scopes')}>
           <legend>Scopes the application may request</legend>
@@ -147,7 +148,7 @@ export function appFormPage({ nav, appId, values, errors = {}, scopes }: AppForm
             </label>
           ))}
         </fieldset>
-        <FieldError id="scopes-error" message={errors.scopes} />
+        <FieldError id="scopes-error" message={fieldMessage(errors, 'scopes')} />
 
         <fieldset aria-describedby={describedBy('grantTypes')}>
           <legend>Grant types</legend>
@@ -158,7 +159,7 @@ export function appFormPage({ nav, appId, values, errors = {}, scopes }: AppForm
             </label>
           ))}
         </fieldset>
-        <FieldError id="grantTypes-error" message={errors.grantTypes} />
+        <FieldError id="grantTypes-error" message={fieldMessage(errors, 'grantTypes')} />
 
         <div class="actions">
           <button class="primary" type="submit">

@@ -6,7 +6,7 @@ import type { PortalContext } from '../domain/context.js';
 import { csrfTokenMatches, replaceSession } from '../domain/sessions.js';
 import { redirect, sendHtml } from '../html.js';
 import { accountPage, signUpPage } from '../pages/account-pages.js';
-import { errorPage } from '../pages/error-page.js';
+import { formExpired } from '../errors.js';
 import { safeReturnTo } from '../return-to.js';
 import { currentUser, requireUser, requireUserForm } from '../session.js';
 import { ensureSession, readSession, setSessionCookie } from '../session-cookie.js';
@@ -14,13 +14,6 @@ import { ensureSession, readSession, setSessionCookie } from '../session-cookie.
 /** Field values are validated whole (never cut), so an over-long value gets its field error, not a 500. */
 const field = (params: RawParams, name: string) => formField(params, name) ?? '';
 
-function refuseForm(reply: FastifyReply) {
-  return sendHtml(
-    reply,
-    403,
-    errorPage('Request refused', 'The form expired or did not come from this site. Reload the page and try again.'),
-  );
-}
 
 /** Sign-up, the account page and password change. */
 export function accountRoutes(app: FastifyInstance, ctx: PortalContext): void {
@@ -36,7 +29,7 @@ export function accountRoutes(app: FastifyInstance, ctx: PortalContext): void {
     const params = bodyParams(request);
     // The anonymous session of the form carries the CSRF token, exactly as for the login form.
     const session = await readSession(ctx, request);
-    if (!csrfTokenMatches(session, params.csrf_token)) return refuseForm(reply);
+    if (!csrfTokenMatches(session, params.csrf_token)) throw formExpired();
     const username = field(params, 'username');
     const returnTo = safeReturnTo(formField(params, 'return_to'));
     const result = await signUp(ctx, {

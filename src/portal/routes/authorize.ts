@@ -12,7 +12,7 @@ import type { PortalContext } from '../domain/context.js';
 import { type ActiveSession, csrfTokenMatches } from '../domain/sessions.js';
 import { redirect, sendHtml } from '../html.js';
 import { consentPage } from '../pages/consent-page.js';
-import { errorPage } from '../pages/error-page.js';
+import { formExpired, requestRefused } from '../errors.js';
 import { currentUser } from '../session.js';
 
 /**
@@ -37,21 +37,14 @@ export function authorizeRoutes(app: FastifyInstance, ctx: PortalContext): void 
     const params = bodyParams(request);
     const signedIn = await currentUser(ctx, request);
     if (signedIn === undefined || !csrfTokenMatches(signedIn.session, params.csrf_token)) {
-      return sendHtml(
-        reply,
-        403,
-        errorPage(
-          'Request refused',
-          'The form expired or did not come from this site. Start again from the application.',
-        ),
-      );
+      throw formExpired('Start again from the application.');
     }
     const validated = await validate(ctx, params, reply);
     if (validated === undefined) return reply;
     const decision = formField(params, 'decision');
     if (decision === 'allow') return redirect(reply, await approveAuthorization(ctx, signedIn.user.id, validated));
     if (decision === 'deny') return redirect(reply, denyAuthorization(ctx, validated));
-    return sendHtml(reply, 400, errorPage('Request refused', 'Choose Allow or Deny.'));
+    throw requestRefused('Choose Allow or Deny.');
   });
 }
 
@@ -63,11 +56,11 @@ async function validate(
 ): Promise<AuthorizationRequest | undefined> {
   const result = await validateAuthorizationRequest(ctx, params);
   if (result.ok) return result.request;
-  if (result.redirectTo !== undefined) {
-    redirect(reply, result.redirectTo);
-  } else {
-    sendHtml(reply, 400, errorPage('This authorization request is invalid', result.error.description));
+  // RFC 6749 §4.1.2.1: with an invalid client or redirect URI the user is told, never redirected.
+  if (result.redirectTo === undefined) {
+    throw requestRefused(result.error.description, 'This authorization request is invalid');
   }
+  redirect(reply, result.redirectTo);
   return undefined;
 }
 

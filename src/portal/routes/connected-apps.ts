@@ -9,7 +9,7 @@ import {
 import type { PortalContext } from '../domain/context.js';
 import { redirect, sendHtml } from '../html.js';
 import { connectedAppsPage } from '../pages/connected-apps-page.js';
-import { errorPage } from '../pages/error-page.js';
+import { pageNotFound } from '../errors.js';
 import { requireUser, requireUserForm } from '../session.js';
 
 /**
@@ -34,7 +34,7 @@ export function connectedAppsRoutes(app: FastifyInstance, ctx: PortalContext): v
     } catch (error) {
       if (!(error instanceof ConnectedAppNotFoundError)) throw error;
       // The same answer whether the app does not exist or another user connected it: nothing to learn here.
-      return sendHtml(reply, 404, errorPage('Not found', 'This app is not connected to your account.'));
+      throw pageNotFound('This app is not connected to your account.');
     }
     return redirect(reply, `/account/apps?${new URLSearchParams({ revoked: clientId })}`);
   });

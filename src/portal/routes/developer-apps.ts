@@ -19,7 +19,7 @@ import {
 import type { PortalContext } from '../domain/context.js';
 import { redirect, sendHtml } from '../html.js';
 import { adminAppsPage, appFormPage, appListPage, appPage, deleteAppPage } from '../pages/developer-apps.js';
-import { errorPage } from '../pages/error-page.js';
+import { pageNotFound } from '../errors.js';
 import { requireUser, requireUserForm } from '../session.js';
 
 const EMPTY_INPUT: AppInput = {
@@ -61,15 +61,14 @@ const appIdOf = (request: FastifyRequest) => {
 };
 
 /** The same answer for "no such app" and "not yours", so an id tells nothing about other developers' apps. */
-const notFound = (reply: FastifyReply) =>
-  sendHtml(reply, 404, errorPage('Not found', 'There is no such application, or it is not yours.'));
+const notFound = () => pageNotFound('There is no such application, or it is not yours.');
 
-/** Runs `work`, turning AppNotFoundError into the 404 page. */
-async function orNotFound(reply: FastifyReply, work: () => Promise<unknown>): Promise<unknown> {
+/** Runs `work`, turning AppNotFoundError into the 404 refusal. */
+async function orNotFound<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof AppNotFoundError) return notFound(reply);
+    if (error instanceof AppNotFoundError) throw notFound();
     throw error;
   }
 }
@@ -122,7 +121,7 @@ export function developerAppRoutes(app: FastifyInstance, ctx: PortalContext): vo
   app.get('/developers/apps/:id', async (request, reply) => {
     const signedIn = await requireUser(ctx, request, reply);
     if (signedIn === undefined) return reply;
-    return orNotFound(reply, async () => {
+    return orNotFound(async () => {
       const found = await getApp(ctx, signedIn.user, appIdOf(request));
       return sendHtml(
         reply,
@@ -135,7 +134,7 @@ export function developerAppRoutes(app: FastifyInstance, ctx: PortalContext): vo
   app.get('/developers/apps/:id/edit', async (request, reply) => {
     const signedIn = await requireUser(ctx, request, reply);
     if (signedIn === undefined) return reply;
-    return orNotFound(reply, async () => {
+    return orNotFound(async () => {
       const { app: record, sandbox } = await getApp(ctx, signedIn.user, appIdOf(request));
       const values: AppInput = {
         name: record.name,
@@ -153,7 +152,7 @@ export function developerAppRoutes(app: FastifyInstance, ctx: PortalContext): vo
     if (signedIn === undefined) return reply;
     const appId = appIdOf(request);
     const values = appInputFrom(bodyParams(request));
-    return orNotFound(reply, async () => {
+    return orNotFound(async () => {
       try {
         await updateApp(ctx, signedIn.user, appId, values);
         return redirect(reply, `/developers/apps/${encodeURIComponent(appId)}`);
@@ -176,7 +175,7 @@ export function developerAppRoutes(app: FastifyInstance, ctx: PortalContext): vo
     const params = bodyParams(request);
     const environment = formField(params, 'environment');
     const grace = formField(params, 'grace') ?? '';
-    return orNotFound(reply, async () => {
+    return orNotFound(async () => {
       const current = await getApp(ctx, signedIn.user, appId);
       if (!isEnvironment(environment) || !isGracePeriod(grace)) {
         const notice = 'Choose an environment and a grace period from the lists.';
@@ -201,7 +200,7 @@ export function developerAppRoutes(app: FastifyInstance, ctx: PortalContext): vo
   app.get('/developers/apps/:id/delete', async (request, reply) => {
     const signedIn = await requireUser(ctx, request, reply);
     if (signedIn === undefined) return reply;
-    return orNotFound(reply, async () => {
+    return orNotFound(async () => {
       const { app: record } = await getApp(ctx, signedIn.user, appIdOf(request));
       return sendHtml(reply, 200, deleteAppPage(signedIn.nav, record));
     });
@@ -210,7 +209,7 @@ export function developerAppRoutes(app: FastifyInstance, ctx: PortalContext): vo
   app.post('/developers/apps/:id/delete', async (request, reply) => {
     const signedIn = await requireUserForm(ctx, request, reply);
     if (signedIn === undefined) return reply;
-    return orNotFound(reply, async () => {
+    return orNotFound(async () => {
       await deleteApp(ctx, signedIn.user, appIdOf(request));
       return redirect(reply, '/developers/apps');
     });
@@ -221,7 +220,7 @@ export function developerAppRoutes(app: FastifyInstance, ctx: PortalContext): vo
   app.get('/admin/apps', async (request, reply) => {
     const signedIn = await requireUser(ctx, request, reply);
     if (signedIn === undefined) return reply;
-    return orNotFound(reply, async () =>
+    return orNotFound(async () =>
       sendHtml(reply, 200, adminAppsPage(signedIn.nav, await listAllApps(ctx, signedIn.user))),
     );
   });
@@ -229,7 +228,7 @@ export function developerAppRoutes(app: FastifyInstance, ctx: PortalContext): vo
   app.post('/admin/apps/:id/disable', async (request, reply) => {
     const signedIn = await requireUserForm(ctx, request, reply);
     if (signedIn === undefined) return reply;
-    return orNotFound(reply, async () => {
+    return orNotFound(async () => {
       await disableApp(ctx, signedIn.user, appIdOf(request));
       return redirect(reply, '/admin/apps');
     });

@@ -5,7 +5,7 @@ import type { PortalContext } from '../domain/context.js';
 import { lockedMessage, loginFailed, loginSucceeded, startLoginAttempt } from '../domain/login-throttle.js';
 import { csrfTokenMatches, endSession, replaceSession, verifyPassword } from '../domain/sessions.js';
 import { redirect, sendHtml } from '../html.js';
-import { errorPage } from '../pages/error-page.js';
+import { formExpired } from '../errors.js';
 import { loginPage } from '../pages/login-page.js';
 import { safeReturnTo } from '../return-to.js';
 import { clearSessionCookie, ensureSession, readSession, setSessionCookie } from '../session-cookie.js';
@@ -23,11 +23,7 @@ export function loginRoutes(app: FastifyInstance, ctx: PortalContext): void {
     const params = bodyParams(request);
     const session = await readSession(ctx, request);
     if (!csrfTokenMatches(session, params.csrf_token)) {
-      return sendHtml(
-        reply,
-        403,
-        errorPage('Request refused', 'The form expired or did not come from this site. Reload the page and try again.'),
-      );
+      throw formExpired();
     }
     const username = formField(params, 'username')?.slice(0, MAX_FIELD_LENGTH) ?? '';
     const password = formField(params, 'password')?.slice(0, MAX_FIELD_LENGTH) ?? '';
