@@ -3,9 +3,9 @@ import { bodyParams } from '../http/params.js';
 import type { PortalContext } from './domain/context.js';
 import type { UserRecord } from './domain/ports.js';
 import { type ActiveSession, csrfTokenMatches } from './domain/sessions.js';
+import { formExpired } from './errors.js';
 import { redirect } from './html.js';
 import { portalLinks } from './links.js';
-import { formExpired } from './errors.js';
 import type { PortalNav } from './pages/layout.js';
 import { readSession } from './session-cookie.js';
 
@@ -64,4 +64,26 @@ export async function requireUserForm(
   if (signedIn === undefined) return undefined;
   if (!csrfTokenMatches(signedIn.session, bodyParams(request).csrf_token)) throw formExpired();
   return signedIn;
+}
+
+type SignedInHandler<R extends FastifyRequest> = (
+  request: R,
+  reply: FastifyReply,
+  signedIn: SignedIn,
+) => Promise<unknown>;
+
+/** A page for signed-in users only: anyone else is sent to the login page (and brought back afterwards). */
+export function signedInPage<R extends FastifyRequest>(ctx: PortalContext, handler: SignedInHandler<R>) {
+  return async (request: R, reply: FastifyReply): Promise<unknown> => {
+    const signedIn = await requireUser(ctx, request, reply);
+    return signedIn === undefined ? reply : handler(request, reply, signedIn);
+  };
+}
+
+/** A state-changing form of a signed-in user: the CSRF token must match, or nothing runs (403). */
+export function signedInForm<R extends FastifyRequest>(ctx: PortalContext, handler: SignedInHandler<R>) {
+  return async (request: R, reply: FastifyReply): Promise<unknown> => {
+    const signedIn = await requireUserForm(ctx, request, reply);
+    return signedIn === undefined ? reply : handler(request, reply, signedIn);
+  };
 }

@@ -4,7 +4,7 @@
  * in Node 20+ and in browsers: only web-platform globals, no `node:` imports.
  */
 import type { ApiCall, ApiRequest, ApiResponse } from './api-call.js';
-import { API_BASE_PATH, apiErrorFrom, apiUrl, buildInit, readBody, retryAfterSeconds } from './api-request.js';
+import { apiErrorFrom, apiUrl, buildInit, readBody, retryAfterSeconds } from './api-request.js';
 
 export { API_BASE_PATH } from './api-request.js';
 

@@ -1,19 +1,18 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { bodyParams, formField, queryParams } from '../../http/params.js';
 import type { RawParams } from '../../oauth/params.js';
 import { changePassword, signUp } from '../domain/accounts.js';
 import type { PortalContext } from '../domain/context.js';
 import { csrfTokenMatches, replaceSession } from '../domain/sessions.js';
+import { formExpired } from '../errors.js';
 import { redirect, sendHtml } from '../html.js';
 import { accountPage, signUpPage } from '../pages/account-pages.js';
-import { formExpired } from '../errors.js';
 import { safeReturnTo } from '../return-to.js';
-import { currentUser, requireUser, requireUserForm } from '../session.js';
+import { currentUser, signedInForm, signedInPage } from '../session.js';
 import { ensureSession, readSession, setSessionCookie } from '../session-cookie.js';
 
 /** Field values are validated whole (never cut), so an over-long value gets its field error, not a 500. */
 const field = (params: RawParams, name: string) => formField(params, name) ?? '';
-
 
 /** Sign-up, the account page and password change. */
 export function accountRoutes(app: FastifyInstance, ctx: PortalContext): void {
@@ -48,30 +47,32 @@ export function accountRoutes(app: FastifyInstance, ctx: PortalContext): void {
     return redirect(reply, returnTo);
   });
 
-  app.get('/account', async (request, reply) => {
-    const signedIn = await requireUser(ctx, request, reply);
-    if (signedIn === undefined) return reply;
-    const passwordChanged = formField(queryParams(request), 'password') === 'changed';
-    return sendHtml(reply, 200, accountPage({ nav: signedIn.nav, passwordChanged }));
-  });
+  app.get(
+    '/account',
+    signedInPage(ctx, async (request, reply, signedIn) => {
+      const passwordChanged = formField(queryParams(request), 'password') === 'changed';
+      return sendHtml(reply, 200, accountPage({ nav: signedIn.nav, passwordChanged }));
+    }),
+  );
 
-  app.post('/account/password', async (request, reply) => {
-    const signedIn = await requireUserForm(ctx, request, reply);
-    if (signedIn === undefined) return reply;
-    const params = bodyParams(request);
-    const result = await changePassword(ctx, signedIn.user, {
-      current: field(params, 'current_password'),
-      password: field(params, 'password'),
-      confirmation: field(params, 'confirm_password'),
-      address: request.ip,
-    });
-    if (!result.ok) {
-      const status = result.locked === true ? 429 : 400;
-      return sendHtml(reply, status, accountPage({ nav: signedIn.nav, errors: result.errors }));
-    }
-    // Every session of the user is gone (this one too); this browser continues in a new one.
-    const renewed = await replaceSession(ctx, undefined, signedIn.user.id);
-    setSessionCookie(ctx, reply, renewed);
-    return redirect(reply, '/account?password=changed');
-  });
+  app.post(
+    '/account/password',
+    signedInForm(ctx, async (request, reply, signedIn) => {
+      const params = bodyParams(request);
+      const result = await changePassword(ctx, signedIn.user, {
+        current: field(params, 'current_password'),
+        password: field(params, 'password'),
+        confirmation: field(params, 'confirm_password'),
+        address: request.ip,
+      });
+      if (!result.ok) {
+        const status = result.locked === true ? 429 : 400;
+        return sendHtml(reply, status, accountPage({ nav: signedIn.nav, errors: result.errors }));
+      }
+      // Every session of the user is gone (this one too); this browser continues in a new one.
+      const renewed = await replaceSession(ctx, undefined, signedIn.user.id);
+      setSessionCookie(ctx, reply, renewed);
+      return redirect(reply, '/account?password=changed');
+    }),
+  );
 }

@@ -10,9 +10,9 @@ import {
 import type { RawParams } from '../../oauth/params.js';
 import type { PortalContext } from '../domain/context.js';
 import { type ActiveSession, csrfTokenMatches } from '../domain/sessions.js';
+import { formExpired, requestRefused } from '../errors.js';
 import { redirect, sendHtml } from '../html.js';
 import { consentPage } from '../pages/consent-page.js';
-import { formExpired, requestRefused } from '../errors.js';
 import { currentUser } from '../session.js';
 
 /**

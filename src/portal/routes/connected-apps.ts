@@ -7,37 +7,39 @@ import {
   revokeConnectedApp,
 } from '../domain/connected-apps.js';
 import type { PortalContext } from '../domain/context.js';
+import { pageNotFound } from '../errors.js';
 import { redirect, sendHtml } from '../html.js';
 import { connectedAppsPage } from '../pages/connected-apps-page.js';
-import { pageNotFound } from '../errors.js';
-import { requireUser, requireUserForm } from '../session.js';
+import { signedInForm, signedInPage } from '../session.js';
 
 /**
  * GET /account/apps lists the apps the user has allowed; POST /account/apps/:clientId/revoke takes one
  * back and returns to the list (303, so a reload does not post again) with a confirmation.
  */
 export function connectedAppsRoutes(app: FastifyInstance, ctx: PortalContext): void {
-  app.get('/account/apps', async (request, reply) => {
-    const signedIn = await requireUser(ctx, request, reply);
-    if (signedIn === undefined) return reply;
-    const apps = await listConnectedApps(ctx, signedIn.user.id);
-    const revokedName = await revokedAppName(ctx, formField(queryParams(request), 'revoked'), apps);
-    return sendHtml(reply, 200, connectedAppsPage({ apps, nav: signedIn.nav, revokedName }));
-  });
+  app.get(
+    '/account/apps',
+    signedInPage(ctx, async (request, reply, signedIn) => {
+      const apps = await listConnectedApps(ctx, signedIn.user.id);
+      const revokedName = await revokedAppName(ctx, formField(queryParams(request), 'revoked'), apps);
+      return sendHtml(reply, 200, connectedAppsPage({ apps, nav: signedIn.nav, revokedName }));
+    }),
+  );
 
-  app.post<{ Params: { clientId: string } }>('/account/apps/:clientId/revoke', async (request, reply) => {
-    const signedIn = await requireUserForm(ctx, request, reply);
-    if (signedIn === undefined) return reply;
-    const { clientId } = request.params;
-    try {
-      await revokeConnectedApp(ctx, signedIn.user.id, clientId);
-    } catch (error) {
-      if (!(error instanceof ConnectedAppNotFoundError)) throw error;
-      // The same answer whether the app does not exist or another user connected it: nothing to learn here.
-      throw pageNotFound('This app is not connected to your account.');
-    }
-    return redirect(reply, `/account/apps?${new URLSearchParams({ revoked: clientId })}`);
-  });
+  app.post<{ Params: { clientId: string } }>(
+    '/account/apps/:clientId/revoke',
+    signedInForm(ctx, async (request, reply, signedIn) => {
+      const { clientId } = request.params;
+      try {
+        await revokeConnectedApp(ctx, signedIn.user.id, clientId);
+      } catch (error) {
+        if (!(error instanceof ConnectedAppNotFoundError)) throw error;
+        // The same answer whether the app does not exist or another user connected it: nothing to learn here.
+        throw pageNotFound('This app is not connected to your account.');
+      }
+      return redirect(reply, `/account/apps?${new URLSearchParams({ revoked: clientId })}`);
+    }),
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bodyParams, formField } from '../../http/params.js';
 import type { RawParams } from '../../oauth/params.js';
 import { ENVIRONMENTS, type Environment } from '../../oauth/ports.js';
@@ -17,10 +17,10 @@ import {
   updateApp,
 } from '../domain/apps.js';
 import type { PortalContext } from '../domain/context.js';
+import { pageNotFound } from '../errors.js';
 import { redirect, sendHtml } from '../html.js';
 import { adminAppsPage, appFormPage, appListPage, appPage, deleteAppPage } from '../pages/developer-apps.js';
-import { pageNotFound } from '../errors.js';
-import { requireUser, requireUserForm } from '../session.js';
+import { signedInForm, signedInPage } from '../session.js';
 
 const EMPTY_INPUT: AppInput = {
   name: '',
@@ -77,160 +77,182 @@ const isEnvironment = (value: string | undefined): value is Environment =>
   value !== undefined && (ENVIRONMENTS as readonly string[]).includes(value);
 
 export function developerAppRoutes(app: FastifyInstance, ctx: PortalContext): void {
-  app.get('/developers/apps', async (request, reply) => {
-    const signedIn = await requireUser(ctx, request, reply);
-    if (signedIn === undefined) return reply;
-    return sendHtml(reply, 200, appListPage(signedIn.nav, await listMyApps(ctx, signedIn.user)));
-  });
+  app.get(
+    '/developers/apps',
+    signedInPage(ctx, async (_request, reply, signedIn) => {
+      return sendHtml(reply, 200, appListPage(signedIn.nav, await listMyApps(ctx, signedIn.user)));
+    }),
+  );
 
-  app.get('/developers/apps/new', async (request, reply) => {
-    const signedIn = await requireUser(ctx, request, reply);
-    if (signedIn === undefined) return reply;
-    return sendHtml(reply, 200, appFormPage({ scopes: ctx.scopes.all, nav: signedIn.nav, values: EMPTY_INPUT }));
-  });
+  app.get(
+    '/developers/apps/new',
+    signedInPage(ctx, async (_request, reply, signedIn) => {
+      return sendHtml(reply, 200, appFormPage({ scopes: ctx.scopes.all, nav: signedIn.nav, values: EMPTY_INPUT }));
+    }),
+  );
 
-  app.post('/developers/apps/new', async (request, reply) => {
-    const signedIn = await requireUserForm(ctx, request, reply);
-    if (signedIn === undefined) return reply;
-    const values = appInputFrom(bodyParams(request));
-    try {
-      const created = await createApp(ctx, signedIn.user, values);
-      // The secrets go into this response only (no redirect): never into a URL, a cookie or storage.
-      return sendHtml(
-        reply,
-        201,
-        appPage({
-          nav: signedIn.nav,
-          app: created,
-          secrets: created.secrets,
-          notice: 'Application created.',
-          now: ctx.clock.now(),
-          issuer: ctx.config.issuer,
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof AppInputError)) throw error;
-      return sendHtml(
-        reply,
-        400,
-        appFormPage({ scopes: ctx.scopes.all, nav: signedIn.nav, values, errors: error.fields }),
-      );
-    }
-  });
-
-  app.get('/developers/apps/:id', async (request, reply) => {
-    const signedIn = await requireUser(ctx, request, reply);
-    if (signedIn === undefined) return reply;
-    return orNotFound(async () => {
-      const found = await getApp(ctx, signedIn.user, appIdOf(request));
-      return sendHtml(
-        reply,
-        200,
-        appPage({ nav: signedIn.nav, app: found, now: ctx.clock.now(), issuer: ctx.config.issuer }),
-      );
-    });
-  });
-
-  app.get('/developers/apps/:id/edit', async (request, reply) => {
-    const signedIn = await requireUser(ctx, request, reply);
-    if (signedIn === undefined) return reply;
-    return orNotFound(async () => {
-      const { app: record, sandbox } = await getApp(ctx, signedIn.user, appIdOf(request));
-      const values: AppInput = {
-        name: record.name,
-        description: record.description,
-        redirectUris: sandbox.redirectUris,
-        scopes: sandbox.scopes,
-        grantTypes: sandbox.grantTypes,
-      };
-      return sendHtml(reply, 200, appFormPage({ scopes: ctx.scopes.all, nav: signedIn.nav, appId: record.id, values }));
-    });
-  });
-
-  app.post('/developers/apps/:id/edit', async (request, reply) => {
-    const signedIn = await requireUserForm(ctx, request, reply);
-    if (signedIn === undefined) return reply;
-    const appId = appIdOf(request);
-    const values = appInputFrom(bodyParams(request));
-    return orNotFound(async () => {
+  app.post(
+    '/developers/apps/new',
+    signedInForm(ctx, async (request, reply, signedIn) => {
+      const values = appInputFrom(bodyParams(request));
       try {
-        await updateApp(ctx, signedIn.user, appId, values);
-        return redirect(reply, `/developers/apps/${encodeURIComponent(appId)}`);
+        const created = await createApp(ctx, signedIn.user, values);
+        // The secrets go into this response only (no redirect): never into a URL, a cookie or storage.
+        return sendHtml(
+          reply,
+          201,
+          appPage({
+            nav: signedIn.nav,
+            app: created,
+            secrets: created.secrets,
+            notice: 'Application created.',
+            now: ctx.clock.now(),
+            issuer: ctx.config.issuer,
+          }),
+        );
       } catch (error) {
-        // updateApp checks ownership first: a stranger's invalid form gets the 404, not field errors.
         if (!(error instanceof AppInputError)) throw error;
         return sendHtml(
           reply,
           400,
-          appFormPage({ scopes: ctx.scopes.all, nav: signedIn.nav, appId, values, errors: error.fields }),
+          appFormPage({ scopes: ctx.scopes.all, nav: signedIn.nav, values, errors: error.fields }),
         );
       }
-    });
-  });
+    }),
+  );
 
-  app.post('/developers/apps/:id/rotate', async (request, reply) => {
-    const signedIn = await requireUserForm(ctx, request, reply);
-    if (signedIn === undefined) return reply;
-    const appId = appIdOf(request);
-    const params = bodyParams(request);
-    const environment = formField(params, 'environment');
-    const grace = formField(params, 'grace') ?? '';
-    return orNotFound(async () => {
-      const current = await getApp(ctx, signedIn.user, appId);
-      if (!isEnvironment(environment) || !isGracePeriod(grace)) {
-        const notice = 'Choose an environment and a grace period from the lists.';
+  app.get(
+    '/developers/apps/:id',
+    signedInPage(ctx, async (request, reply, signedIn) => {
+      return orNotFound(async () => {
+        const found = await getApp(ctx, signedIn.user, appIdOf(request));
         return sendHtml(
           reply,
-          400,
-          appPage({ nav: signedIn.nav, app: current, notice, now: ctx.clock.now(), issuer: ctx.config.issuer }),
+          200,
+          appPage({ nav: signedIn.nav, app: found, now: ctx.clock.now(), issuer: ctx.config.issuer }),
         );
-      }
-      const secret = await rotateAppSecret(ctx, signedIn.user, appId, environment, grace);
-      const rotated = await getApp(ctx, signedIn.user, appId);
-      const notice = `New ${environment} secret issued.`;
-      const secrets = { [environment]: secret };
-      return sendHtml(
-        reply,
-        200,
-        appPage({ nav: signedIn.nav, app: rotated, secrets, notice, now: ctx.clock.now(), issuer: ctx.config.issuer }),
-      );
-    });
-  });
+      });
+    }),
+  );
 
-  app.get('/developers/apps/:id/delete', async (request, reply) => {
-    const signedIn = await requireUser(ctx, request, reply);
-    if (signedIn === undefined) return reply;
-    return orNotFound(async () => {
-      const { app: record } = await getApp(ctx, signedIn.user, appIdOf(request));
-      return sendHtml(reply, 200, deleteAppPage(signedIn.nav, record));
-    });
-  });
+  app.get(
+    '/developers/apps/:id/edit',
+    signedInPage(ctx, async (request, reply, signedIn) => {
+      return orNotFound(async () => {
+        const { app: record, sandbox } = await getApp(ctx, signedIn.user, appIdOf(request));
+        const values: AppInput = {
+          name: record.name,
+          description: record.description,
+          redirectUris: sandbox.redirectUris,
+          scopes: sandbox.scopes,
+          grantTypes: sandbox.grantTypes,
+        };
+        return sendHtml(
+          reply,
+          200,
+          appFormPage({ scopes: ctx.scopes.all, nav: signedIn.nav, appId: record.id, values }),
+        );
+      });
+    }),
+  );
 
-  app.post('/developers/apps/:id/delete', async (request, reply) => {
-    const signedIn = await requireUserForm(ctx, request, reply);
-    if (signedIn === undefined) return reply;
-    return orNotFound(async () => {
-      await deleteApp(ctx, signedIn.user, appIdOf(request));
-      return redirect(reply, '/developers/apps');
-    });
-  });
+  app.post(
+    '/developers/apps/:id/edit',
+    signedInForm(ctx, async (request, reply, signedIn) => {
+      const appId = appIdOf(request);
+      const values = appInputFrom(bodyParams(request));
+      return orNotFound(async () => {
+        try {
+          await updateApp(ctx, signedIn.user, appId, values);
+          return redirect(reply, `/developers/apps/${encodeURIComponent(appId)}`);
+        } catch (error) {
+          // updateApp checks ownership first: a stranger's invalid form gets the 404, not field errors.
+          if (!(error instanceof AppInputError)) throw error;
+          return sendHtml(
+            reply,
+            400,
+            appFormPage({ scopes: ctx.scopes.all, nav: signedIn.nav, appId, values, errors: error.fields }),
+          );
+        }
+      });
+    }),
+  );
+
+  app.post(
+    '/developers/apps/:id/rotate',
+    signedInForm(ctx, async (request, reply, signedIn) => {
+      const appId = appIdOf(request);
+      const params = bodyParams(request);
+      const environment = formField(params, 'environment');
+      const grace = formField(params, 'grace') ?? '';
+      return orNotFound(async () => {
+        const current = await getApp(ctx, signedIn.user, appId);
+        if (!isEnvironment(environment) || !isGracePeriod(grace)) {
+          const notice = 'Choose an environment and a grace period from the lists.';
+          return sendHtml(
+            reply,
+            400,
+            appPage({ nav: signedIn.nav, app: current, notice, now: ctx.clock.now(), issuer: ctx.config.issuer }),
+          );
+        }
+        const secret = await rotateAppSecret(ctx, signedIn.user, appId, environment, grace);
+        const rotated = await getApp(ctx, signedIn.user, appId);
+        const notice = `New ${environment} secret issued.`;
+        const secrets = { [environment]: secret };
+        return sendHtml(
+          reply,
+          200,
+          appPage({
+            nav: signedIn.nav,
+            app: rotated,
+            secrets,
+            notice,
+            now: ctx.clock.now(),
+            issuer: ctx.config.issuer,
+          }),
+        );
+      });
+    }),
+  );
+
+  app.get(
+    '/developers/apps/:id/delete',
+    signedInPage(ctx, async (request, reply, signedIn) => {
+      return orNotFound(async () => {
+        const { app: record } = await getApp(ctx, signedIn.user, appIdOf(request));
+        return sendHtml(reply, 200, deleteAppPage(signedIn.nav, record));
+      });
+    }),
+  );
+
+  app.post(
+    '/developers/apps/:id/delete',
+    signedInForm(ctx, async (request, reply, signedIn) => {
+      return orNotFound(async () => {
+        await deleteApp(ctx, signedIn.user, appIdOf(request));
+        return redirect(reply, '/developers/apps');
+      });
+    }),
+  );
 
   /* ----- admin: 404 for everyone else, so the page's existence is not advertised ----- */
 
-  app.get('/admin/apps', async (request, reply) => {
-    const signedIn = await requireUser(ctx, request, reply);
-    if (signedIn === undefined) return reply;
-    return orNotFound(async () =>
-      sendHtml(reply, 200, adminAppsPage(signedIn.nav, await listAllApps(ctx, signedIn.user))),
-    );
-  });
+  app.get(
+    '/admin/apps',
+    signedInPage(ctx, async (_request, reply, signedIn) => {
+      return orNotFound(async () =>
+        sendHtml(reply, 200, adminAppsPage(signedIn.nav, await listAllApps(ctx, signedIn.user))),
+      );
+    }),
+  );
 
-  app.post('/admin/apps/:id/disable', async (request, reply) => {
-    const signedIn = await requireUserForm(ctx, request, reply);
-    if (signedIn === undefined) return reply;
-    return orNotFound(async () => {
-      await disableApp(ctx, signedIn.user, appIdOf(request));
-      return redirect(reply, '/admin/apps');
-    });
-  });
+  app.post(
+    '/admin/apps/:id/disable',
+    signedInForm(ctx, async (request, reply, signedIn) => {
+      return orNotFound(async () => {
+        await disableApp(ctx, signedIn.user, appIdOf(request));
+        return redirect(reply, '/admin/apps');
+      });
+    }),
+  );
 }
