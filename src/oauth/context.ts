@@ -29,7 +29,7 @@ export interface OAuthConfig {
   /** How long a client record may be served from memory before it is read again. */
   clientCacheTtlMs: number;
   /** For how many seconds after issuing a client-credentials token the same request gets it again. */
-  clientTokenReuseSeconds: number;
+  ccTokenReuseSeconds: number;
 }
 
 /** Everything a grant or endpoint handler needs, passed explicitly (no globals, so tests can swap any part). */

@@ -45,7 +45,7 @@ export function createOAuth<S extends OAuthStorage>(
     keys,
     revocations,
     accessTokens,
-    clientTokens: new ClientTokenCache(deps.config.clientTokenReuseSeconds, clock, revocations),
+    clientTokens: new ClientTokenCache(deps.config.ccTokenReuseSeconds, clock, revocations),
   };
 }
 

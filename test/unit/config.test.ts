@@ -52,6 +52,32 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reports every invalid option at once, one line each', () => {
+    const env = { FLEXGATE_PORT: 'x', FLEXGATE_DATA_DIR: '' };
+    let message = '';
+    try {
+      loadConfig({ rateLimit: -1, databaseUrl: 'mysql://x', logLevel: 'loud' } as never, env);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      message = (error as Error).message;
+    }
+    const lines = message.split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines.every((line) => line.startsWith('invalid configuration: '))).toBe(true);
+    expect(message).toMatch(/port \(--port or FLEXGATE_PORT\)/);
+    expect(message).toMatch(/databaseUrl \(--database-url or FLEXGATE_DATABASE_URL\)/);
+    expect(message).toMatch(/logLevel \(--log-level or FLEXGATE_LOG_LEVEL\)/);
+    expect(message).toMatch(/rateLimit \(--rate-limit or FLEXGATE_RATE_LIMIT\)/);
+  });
+
+  it('names an option by its own flag (dataDir is --data)', () => {
+    expect(() => loadConfig({ dataDir: '' }, {})).toThrow(/dataDir \(--data or FLEXGATE_DATA_DIR\)/);
+  });
+
+  it('refuses an option it does not know', () => {
+    expect(() => loadConfig({ colour: 'blue' } as never, {})).toThrow(/unknown option colour/);
+  });
+
   describe('rate limiting', () => {
     it('defaults to 600 requests per 60 s, in memory', () => {
       const config = loadConfig({}, {});
