@@ -1,71 +1,16 @@
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { describeDemoSeed, seedDemoData } from '../demo/seed.js';
 import { startServer } from '../server.js';
 import { describeDatabase } from '../storage/open.js';
-import { configFlags, type StorageFlags, withStorageOptions } from './shared.js';
-
-interface ServeFlags extends StorageFlags {
-  port?: string;
-  host?: string;
-  issuer?: string;
-  sandboxHost?: string;
-  liveHost?: string;
-  demo?: boolean;
-  logLevel?: string;
-  redisUrl?: string;
-  rateLimit?: string;
-  rateLimitWindow?: string;
-}
+import { configInputFrom, withConfigOptions } from './config-options.js';
 
 export function registerServe(program: Command): void {
   const command = program
     .command('serve')
-    .description('start the authorization server (runs database migrations first)')
-    .addOption(new Option('--port <port>', 'TCP port (default 8080)').env('FLEXGATE_PORT'))
-    .addOption(new Option('--host <host>', 'interface to bind (default 127.0.0.1)').env('FLEXGATE_HOST'))
-    .addOption(new Option('--issuer <url>', 'public base URL (default http://localhost:<port>)').env('FLEXGATE_ISSUER'))
-    // No .env() here: commander would read FLEXGATE_DEMO=false as true; config.ts parses the variable.
-    .option('--demo', 'create a demo user and app on the first start (or FLEXGATE_DEMO=true)')
-    .addOption(
-      new Option('--sandbox-host <host>', 'host name on which the API accepts sandbox tokens only').env(
-        'FLEXGATE_SANDBOX_HOST',
-      ),
-    )
-    .addOption(
-      new Option('--live-host <host>', 'host name on which the API accepts live tokens only').env('FLEXGATE_LIVE_HOST'),
-    )
-    .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent').env('FLEXGATE_LOG_LEVEL'))
-    .addOption(
-      new Option(
-        '--redis-url <url>',
-        'redis:// or rediss:// URL: share API rate limits between instances (default: counted per process)',
-      ).env('FLEXGATE_REDIS_URL'),
-    )
-    .addOption(
-      new Option('--rate-limit <n>', 'API requests allowed per window per client; 0 turns it off (default 600)').env(
-        'FLEXGATE_RATE_LIMIT',
-      ),
-    )
-    .addOption(
-      new Option('--rate-limit-window <seconds>', 'length of the API rate-limit window in seconds (default 60)').env(
-        'FLEXGATE_RATE_LIMIT_WINDOW',
-      ),
-    );
-  withStorageOptions(command).action(async (flags: ServeFlags) => {
-    const config = loadConfig({
-      ...configFlags(flags),
-      port: flags.port,
-      host: flags.host,
-      issuer: flags.issuer,
-      sandboxHost: flags.sandboxHost,
-      liveHost: flags.liveHost,
-      demo: flags.demo,
-      logLevel: flags.logLevel as never,
-      redisUrl: flags.redisUrl,
-      rateLimit: flags.rateLimit,
-      rateLimitWindow: flags.rateLimitWindow,
-    });
+    .description('start the authorization server (runs database migrations first)');
+  withConfigOptions(command, 'all').action(async (flags: Record<string, unknown>) => {
+    const config = loadConfig(configInputFrom(flags));
     const server = await startServer(config);
     const log = server.app.log;
     const shutdown = (signal: string) => {

@@ -1,32 +1,19 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
-import { type ConfigInput, loadConfig } from '../config.js';
+import { type Command, InvalidArgumentError } from 'commander';
+import { loadConfig } from '../config.js';
 import type { FlexgateContext } from '../context.js';
 import { InputError } from '../oauth/errors.js';
 import { openRuntime } from '../runtime.js';
+import { configInputFrom, withConfigOptions } from './config-options.js';
 
-export interface StorageFlags {
-  data?: string;
-  databaseUrl?: string;
-}
+/** The storage options of a command (`--data`, `--database-url`), as commander parsed them. */
+export type StorageFlags = Record<string, unknown>;
 
-/** Every command that touches the database takes the same two options as `serve`. */
-export function withStorageOptions(command: Command): Command {
-  return command
-    .addOption(new Option('--data <dir>', 'data folder of the embedded SQLite database').env('FLEXGATE_DATA_DIR'))
-    .addOption(
-      new Option('--database-url <url>', 'postgres:// URL (selects PostgreSQL instead of SQLite)').env(
-        'FLEXGATE_DATABASE_URL',
-      ),
-    );
-}
-
-export function configFlags(flags: StorageFlags): Partial<ConfigInput> {
-  return { dataDir: flags.data, databaseUrl: flags.databaseUrl };
-}
+/** Every command that touches the database takes the same storage options as `serve`. */
+export const withStorageOptions = (command: Command): Command => withConfigOptions(command, 'storage');
 
 /** Opens the runtime for one command and always closes the storage afterwards. */
 export async function withRuntime<T>(flags: StorageFlags, work: (ctx: FlexgateContext) => Promise<T>): Promise<T> {
-  const ctx = await openRuntime(loadConfig(configFlags(flags)));
+  const ctx = await openRuntime(loadConfig(configInputFrom(flags)));
   try {
     return await work(ctx);
   } finally {
