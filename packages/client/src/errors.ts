@@ -1,3 +1,30 @@
+import type { ApiErrorCode } from './generated/types.js';
+
+/**
+ * A code Flexgate is known to send, or any other string: `switch (error.code)` narrows on the known ones,
+ * and a code a newer server (or an operator's proxied API) sends still fits.
+ */
+export type OpenCode<Known extends string> = Known | (string & {});
+
+/** The OAuth error codes Flexgate's token, revocation and authorization endpoints send (RFC 6749, 6750, 7009). */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'unsupported_response_type'
+  | 'unsupported_token_type'
+  | 'invalid_scope'
+  | 'access_denied'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'server_error';
+
+/** The checks of an authorization response that the SDK itself makes. */
+export type CallbackCheckCode = 'state_mismatch' | 'issuer_mismatch' | 'missing_code';
+
+export type { ApiErrorCode } from './generated/types.js';
 /**
  * The errors the client throws. Every one extends {@link FlexgateError}; none of them ever carries a token,
  * a client secret or a response body beyond the server's `error` and `error_description`.
@@ -40,8 +67,10 @@ export class ValidationError extends FlexgateError {
 export class AuthError extends FlexgateError {
   /** The HTTP status (401 or 403). */
   readonly status: number;
+  /** The OAuth/API error code, e.g. `invalid_token` (the same as {@link AuthError.error}). */
+  readonly code: OpenCode<ApiErrorCode | OAuthErrorCode>;
   /** The OAuth/API error code, e.g. `invalid_token`. */
-  readonly error: string;
+  readonly error: OpenCode<ApiErrorCode | OAuthErrorCode>;
   /** The server's human-readable description, if it sent one. */
   readonly description: MaybeString;
 
@@ -61,6 +90,7 @@ export class AuthError extends FlexgateError {
         `Not authorized (${status} ${error})${description === undefined ? '' : `: ${description}`}${requestId === undefined ? '' : ` (request id ${requestId})`}`,
     );
     this.status = status;
+    this.code = error;
     this.error = error;
     this.description = description;
     this.requestId = requestId;
@@ -112,7 +142,7 @@ export class ApiError extends FlexgateError {
   /** The HTTP status. */
   readonly status: number;
   /** The API's `error` code, e.g. `not_found`. */
-  readonly code: string;
+  readonly code: OpenCode<ApiErrorCode>;
   /** The API's `error_description`. */
   readonly description: MaybeString;
   /** The body's `request_id` or the `X-Request-Id` header: quote it when reporting a problem. */
@@ -140,8 +170,10 @@ export class ApiError extends FlexgateError {
  * authorization response (`access_denied`…). Only `error` and `error_description` are kept.
  */
 export class OAuthError extends FlexgateError {
+  /** The OAuth error code (the same as {@link OAuthError.error}). */
+  readonly code: OpenCode<OAuthErrorCode | CallbackCheckCode>;
   /** The OAuth error code. */
-  readonly error: string;
+  readonly error: OpenCode<OAuthErrorCode | CallbackCheckCode>;
   /** The server's `error_description`. */
   readonly description: MaybeString;
   /** The HTTP status of the token endpoint's answer (undefined for authorization responses). */
@@ -154,6 +186,7 @@ export class OAuthError extends FlexgateError {
    */
   constructor(error: string, description?: string, status?: number) {
     super(`OAuth error ${error}${description === undefined ? '' : `: ${description}`}`);
+    this.code = error;
     this.error = error;
     this.description = description;
     this.status = status;

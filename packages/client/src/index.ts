@@ -17,12 +17,16 @@ export {
 } from './client.js';
 export {
   ApiError,
+  type ApiErrorCode,
   AuthError,
   AuthorizationCallbackError,
   AuthorizationRequiredError,
+  type CallbackCheckCode,
   FlexgateError,
   NetworkError,
   OAuthError,
+  type OAuthErrorCode,
+  type OpenCode,
   RateLimitError,
   ResponseError,
   TokenStoreError,

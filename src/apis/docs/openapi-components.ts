@@ -1,5 +1,6 @@
 /** The reusable parts of the OpenAPI document: JSON Schemas from zod, the error responses and headers Flexgate adds. */
 import { z } from 'zod';
+import { API_ANSWER_ERROR_CODES } from '../errors.js';
 import { API_BASE } from '../route.js';
 
 export type JsonSchema = Record<string, unknown>;
@@ -51,11 +52,17 @@ export const ERROR_SCHEMAS: Record<string, JsonSchema> = {
     type: 'object',
     description: 'An error other than a validation error.',
     properties: {
-      error: { type: 'string', description: 'A machine-readable code', example: 'not_found' },
+      error: { $ref: '#/components/schemas/ApiErrorCode' },
       error_description: { type: 'string', description: 'What went wrong, for developers' },
       request_id: { type: 'string', description: 'Quote it when reporting a problem' },
     },
     required: ['error', 'error_description'],
+  },
+  ApiErrorCode: {
+    type: 'string',
+    description: "A machine-readable code: the API's own, or an RFC 6750 bearer error.",
+    enum: [...API_ANSWER_ERROR_CODES],
+    example: 'not_found',
   },
   ValidationErrors: {
     type: 'object',
