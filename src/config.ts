@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   describeOption,
-  LOG_LEVELS,
+  type LOG_LEVELS,
   OPTION_LIST,
   OPTIONS,
   type OptionInput,
@@ -57,7 +57,8 @@ export function loadConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = process.
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map(describeIssue).join('\n'));
   const options = parsed.data as OptionValues;
   const problems = crossFieldProblems(options);
-  if (problems.length > 0) throw new ConfigError(problems.map((problem) => `invalid configuration: ${problem}`).join('\n'));
+  if (problems.length > 0)
+    throw new ConfigError(problems.map((problem) => `invalid configuration: ${problem}`).join('\n'));
   const issuer = normaliseIssuer(options.issuer ?? `http://localhost:${options.port}`);
   return Object.freeze({
     port: options.port,

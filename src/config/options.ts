@@ -161,9 +161,7 @@ export const OPTIONS = {
     key: 'redisUrl',
     flag: '--redis-url <url>',
     env: 'FLEXGATE_REDIS_URL',
-    schema: z
-      .url({ protocol: /^rediss?$/, hostname: /^.+$/, error: 'must be a redis:// or rediss:// URL' })
-      .optional(),
+    schema: z.url({ protocol: /^rediss?$/, hostname: /^.+$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
     help: 'redis:// or rediss:// URL: share API rate limits between instances (default: counted per process)',
   }),
   rateLimit: option({
