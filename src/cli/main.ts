@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
 import { InputError } from '../oauth/errors.js';
-import { StorageOpenError } from '../storage/open.js';
+import { StorageOpenError } from '../storage/errors.js';
 import { registerClients } from './clients.js';
 import { registerDeveloperCommands } from './developer/index.js';
 import { registerKeys } from './keys.js';

@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
-import { describeDemoSeed, seedDemoData } from '../demo/seed.js';
-import { startServer } from '../server.js';
-import { describeDatabase } from '../storage/open.js';
 import { configInputFrom, withConfigOptions } from './config-options.js';
 
 export function registerServe(program: Command): void {
@@ -11,6 +8,12 @@ export function registerServe(program: Command): void {
     .description('start the authorization server (runs database migrations first)');
   withConfigOptions(command, 'all').action(async (flags: Record<string, unknown>) => {
     const config = loadConfig(configInputFrom(flags));
+    // Loaded on use, so that `flexgate --help` and the developer commands start without the server.
+    const [{ startServer }, { describeDemoSeed, seedDemoData }, { describeDatabase }] = await Promise.all([
+      import('../server.js'),
+      import('../demo/seed.js'),
+      import('../storage/open.js'),
+    ]);
     const server = await startServer(config);
     const log = server.app.log;
     const shutdown = (signal: string) => {

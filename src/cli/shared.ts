@@ -2,7 +2,6 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config.js';
 import type { FlexgateContext } from '../context.js';
 import { InputError } from '../oauth/errors.js';
-import { openRuntime } from '../runtime.js';
 import { configInputFrom, withConfigOptions } from './config-options.js';
 
 /** The storage options of a command (`--data`, `--database-url`), as commander parsed them. */
@@ -13,6 +12,8 @@ export const withStorageOptions = (command: Command): Command => withConfigOptio
 
 /** Opens the runtime for one command and always closes the storage afterwards. */
 export async function withRuntime<T>(flags: StorageFlags, work: (ctx: FlexgateContext) => Promise<T>): Promise<T> {
+  // Loaded on use: a command that never opens storage (login, token, --help) starts without the drivers.
+  const { openRuntime } = await import('../runtime.js');
   const ctx = await openRuntime(loadConfig(configInputFrom(flags)));
   try {
     return await work(ctx);

@@ -20,3 +20,8 @@ export async function write<T>(query: Promise<T>): Promise<T> {
     throw error;
   }
 }
+
+/** Opening the database failed (unreachable server, bad URL, unwritable directory, failed migration). */
+export class StorageOpenError extends Error {
+  override readonly name = 'StorageOpenError';
+}

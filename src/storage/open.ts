@@ -3,15 +3,13 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
+import { StorageOpenError } from './errors.js';
 import { KyselyStorage } from './kysely-storage.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { Database } from './schema.js';
 import type { Storage } from './storage.js';
 
-/** Opening the database failed (unreachable server, bad URL, unwritable directory, failed migration). */
-export class StorageOpenError extends Error {
-  override readonly name = 'StorageOpenError';
-}
+export { StorageOpenError } from './errors.js';
 
 export interface OpenStorageOptions {
   /** `postgres://…` or `postgresql://…` for PostgreSQL; unset or empty for SQLite in `dataDir`. */
