@@ -3,6 +3,7 @@ import { loadConfig } from '../../src/config.js';
 import { registerClient } from '../../src/oauth/clients.js';
 import { openRuntime } from '../../src/runtime.js';
 import { expectOneErrorLine } from '../helpers/cli-expect.js';
+import { runCliInProcess } from '../helpers/cli-in-process.js';
 import {
   type CliResult,
   createSandbox,
@@ -26,8 +27,9 @@ interface ClientJson {
 
 describe('flexgate clients', () => {
   let sandbox: Sandbox;
+  // In-process (commander parses the binary's program); one test below runs the binary for its exit code.
   const clients = (...args: string[]): Promise<CliResult> =>
-    runCli(['clients', ...args, '--data', sandbox.dataDir], { cwd: sandbox.dir });
+    runCliInProcess(['clients', ...args, '--data', sandbox.dataDir]);
   const list = async () => parseJson<ClientJson[]>(await clients('list', '--json'));
 
   beforeAll(async () => {
@@ -122,6 +124,16 @@ describe('flexgate clients', () => {
     ])('$why', async ({ args, pattern }) => {
       expectOneErrorLine(await clients('create', '--name', 'bad', ...args), pattern);
     });
+  });
+
+  it('the binary itself exits 1 with the one line for a refused client', async () => {
+    const result = await runCli(
+      ['clients', 'create', '--name', 'bad', '--redirect-uri', '/cb', '--data', sandbox.dataDir],
+      {
+        cwd: sandbox.dir,
+      },
+    );
+    expectOneErrorLine(result, /\/cb.*absolute/);
   });
 
   it('stored none of the refused clients', async () => {
