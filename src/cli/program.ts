@@ -37,7 +37,12 @@ export async function runFlexgate(args: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof ConfigError || error instanceof StorageOpenError || error instanceof InputError) {
-      process.stderr.write(`${error.message.split('\n').map((line) => `flexgate: ${line}`).join('\n')}\n`);
+      process.stderr.write(
+        `${error.message
+          .split('\n')
+          .map((line) => `flexgate: ${line}`)
+          .join('\n')}\n`,
+      );
       return 1;
     }
     const code = (error as NodeJS.ErrnoException).code;

@@ -1,3 +1,4 @@
+import type { Selectable } from 'kysely';
 import type {
   ContactRecord,
   MessageChannel,
@@ -15,6 +16,8 @@ import type {
   GrantRecord,
   GrantType,
   RefreshTokenRecord,
+  RevocationKind,
+  RevocationRecord,
   SigningKeyRecord,
 } from '../oauth/ports.js';
 import type {
@@ -37,6 +40,7 @@ import type {
   MessagesTable,
   NewsTable,
   RefreshTokensTable,
+  RevocationsTable,
   SessionsTable,
   SigningKeysTable,
   UsersTable,
@@ -172,18 +176,23 @@ export function toSession(row: SessionsTable): SessionRecord {
   };
 }
 
+/** The columns every owned resource row has: its id, owner and environment, and when it changed. */
+const owned = (row: Pick<ContactsTable, 'id' | 'owner_id' | 'environment' | 'created_at' | 'updated_at'>) => ({
+  id: row.id,
+  ownerId: row.owner_id,
+  environment: row.environment as Environment,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
 export function toContact(row: ContactsTable): ContactRecord {
   return {
-    id: row.id,
-    ownerId: row.owner_id,
-    environment: row.environment as Environment,
+    ...owned(row),
     name: row.name,
     email: row.email,
     phone: row.phone,
     language: row.language,
     tags: strings(row.tags),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
   };
 }
 
@@ -193,15 +202,11 @@ export function toEvent(row: MessageEventsTable): MessageEventRecord {
 
 export function toMessage(row: MessagesTable, events: MessageEventRecord[]): MessageRecord {
   return {
-    id: row.id,
-    ownerId: row.owner_id,
-    environment: row.environment as Environment,
+    ...owned(row),
     contactId: row.contact_id,
     channel: row.channel as MessageChannel,
     body: row.body,
     status: row.status as MessageStatus,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
     events,
   };
 }
@@ -227,6 +232,16 @@ export function toIdempotency(row: IdempotencyKeysTable): IdempotencyRecord {
     requestHash: row.request_hash,
     location: row.location,
     responseBody: row.response_body,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+export function toRevocation(row: Selectable<RevocationsTable>): RevocationRecord {
+  return {
+    seq: Number(row.seq),
+    kind: row.kind as RevocationKind,
+    value: row.value,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
   };

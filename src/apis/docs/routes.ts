@@ -31,19 +31,13 @@ export function apiDocsRoutes(app: FastifyInstance, ctx: ApiContext, routes: rea
     return postman;
   };
 
+  const sendJson = (reply: FastifyReply, body: string, headers: Record<string, string>) =>
+    reply.type('application/json; charset=utf-8').header('cache-control', 'no-cache').headers(headers).send(body);
   app.get('/openapi.json', async (_request, reply) =>
-    reply
-      .type('application/json; charset=utf-8')
-      .header('cache-control', 'no-cache')
-      .header('access-control-allow-origin', '*')
-      .send(openapiJson()),
+    sendJson(reply, openapiJson(), { 'access-control-allow-origin': '*' }),
   );
   app.get('/postman.json', async (_request, reply) =>
-    reply
-      .type('application/json; charset=utf-8')
-      .header('cache-control', 'no-cache')
-      .header('content-disposition', 'inline; filename="flexgate.postman_collection.json"')
-      .send(postmanJson()),
+    sendJson(reply, postmanJson(), { 'content-disposition': 'inline; filename="flexgate.postman_collection.json"' }),
   );
 
   const assets = swaggerAssets(issuer);

@@ -60,6 +60,29 @@ export interface SignUpPageProps {
   errors?: FieldErrors;
 }
 
+/** A new password and its confirmation, with the password rules as the hint. */
+function NewPasswordFields({ errors, label }: { errors: FieldErrors; label: string }) {
+  return (
+    <>
+      <Field
+        name="password"
+        label={label}
+        type="password"
+        autocomplete="new-password"
+        errors={errors}
+        hint={PASSWORD_HINT}
+      />
+      <Field
+        name="confirm_password"
+        label={`${label} again`}
+        type="password"
+        autocomplete="new-password"
+        errors={errors}
+      />
+    </>
+  );
+}
+
 export function signUpPage({ csrfToken, returnTo, username, errors = {} }: SignUpPageProps): string {
   const loginHref = `/login?${new URLSearchParams({ return_to: returnTo })}`;
   return renderPage(
@@ -79,21 +102,7 @@ export function signUpPage({ csrfToken, returnTo, username, errors = {} }: SignU
           hint={USERNAME_RULE}
           autofocus
         />
-        <Field
-          name="password"
-          label="Password"
-          type="password"
-          autocomplete="new-password"
-          errors={errors}
-          hint={PASSWORD_HINT}
-        />
-        <Field
-          name="confirm_password"
-          label="Password again"
-          type="password"
-          autocomplete="new-password"
-          errors={errors}
-        />
+        <NewPasswordFields errors={errors} label="Password" />
         <div class="actions">
           <button class="primary" type="submit">
             Sign up
@@ -137,21 +146,7 @@ export function accountPage({ nav, errors = {}, passwordChanged = false }: Accou
           autocomplete="current-password"
           errors={errors}
         />
-        <Field
-          name="password"
-          label="New password"
-          type="password"
-          autocomplete="new-password"
-          errors={errors}
-          hint={PASSWORD_HINT}
-        />
-        <Field
-          name="confirm_password"
-          label="New password again"
-          type="password"
-          autocomplete="new-password"
-          errors={errors}
-        />
+        <NewPasswordFields errors={errors} label="New password" />
         <p class="muted">Changing your password signs out every other browser signed in as you.</p>
         <div class="actions">
           <button class="primary" type="submit">

@@ -1,6 +1,7 @@
 import type { AppRepository } from '../../portal/domain/ports.js';
 import type { Context } from '../context.js';
 import { write } from '../errors.js';
+import { deletedAny, updatedAny } from '../results.js';
 import { toApp } from '../rows.js';
 
 export function appRepository({ db }: Context): AppRepository {
@@ -27,13 +28,8 @@ export function appRepository({ db }: Context): AppRepository {
     },
 
     async listByOwner(ownerId) {
-      const rows = await db
-        .selectFrom('apps')
-        .selectAll()
-        .where('owner_id', '=', ownerId)
-        .orderBy('created_at')
-        .orderBy('id')
-        .execute();
+      const owned = db.selectFrom('apps').selectAll().where('owner_id', '=', ownerId);
+      const rows = await owned.orderBy('created_at').orderBy('id').execute();
       return rows.map(toApp);
     },
 
@@ -48,12 +44,11 @@ export function appRepository({ db }: Context): AppRepository {
         .set({ name: changes.name, description: changes.description })
         .where('id', '=', id)
         .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+      return updatedAny(result);
     },
 
     async delete(id) {
-      const result = await db.deleteFrom('apps').where('id', '=', id).executeTakeFirst();
-      return result.numDeletedRows > 0n;
+      return deletedAny(await db.deleteFrom('apps').where('id', '=', id).executeTakeFirst());
     },
 
     async setDisabled(id, disabledAt) {
@@ -62,7 +57,7 @@ export function appRepository({ db }: Context): AppRepository {
         .set({ disabled_at: disabledAt })
         .where('id', '=', id)
         .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+      return updatedAny(result);
     },
   };
 }

@@ -1,9 +1,14 @@
+import type { Updateable } from 'kysely';
 import type { ClientRepository } from '../../oauth/ports.js';
 import type { Context } from '../context.js';
 import { write } from '../errors.js';
+import { deletedAny, updatedAny } from '../results.js';
 import { bool, json, toClient } from '../rows.js';
+import type { ClientsTable } from '../schema.js';
 
 export function clientRepository({ db }: Context): ClientRepository {
+  const update = async (id: string, values: Updateable<ClientsTable>) =>
+    updatedAny(await db.updateTable('clients').set(values).where('id', '=', id).executeTakeFirst());
   return {
     async create(client) {
       await write(
@@ -38,57 +43,36 @@ export function clientRepository({ db }: Context): ClientRepository {
       return rows.map(toClient);
     },
 
-    async updateSecret(id, secret) {
-      const result = await db
-        .updateTable('clients')
-        .set({
-          secret_hash: secret.secretHash,
-          previous_secret_hash: secret.previousSecretHash,
-          previous_secret_expires_at: secret.previousSecretExpiresAt,
-        })
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+    updateSecret(id, secret) {
+      return update(id, {
+        secret_hash: secret.secretHash,
+        previous_secret_hash: secret.previousSecretHash,
+        previous_secret_expires_at: secret.previousSecretExpiresAt,
+      });
     },
 
     async delete(id) {
-      const result = await db.deleteFrom('clients').where('id', '=', id).executeTakeFirst();
-      return result.numDeletedRows > 0n;
+      return deletedAny(await db.deleteFrom('clients').where('id', '=', id).executeTakeFirst());
     },
 
     async listByApp(appId) {
       // 'live' > 'sandbox', so descending puts sandbox first.
-      const rows = await db
-        .selectFrom('clients')
-        .selectAll()
-        .where('app_id', '=', appId)
-        .orderBy('environment', 'desc')
-        .orderBy('id')
-        .execute();
+      const byApp = db.selectFrom('clients').selectAll().where('app_id', '=', appId);
+      const rows = await byApp.orderBy('environment', 'desc').orderBy('id').execute();
       return rows.map(toClient);
     },
 
-    async updateSettings(id, settings) {
-      const result = await db
-        .updateTable('clients')
-        .set({
-          name: settings.name,
-          redirect_uris: json(settings.redirectUris),
-          scopes: json(settings.scopes),
-          grant_types: json(settings.grantTypes),
-        })
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+    updateSettings(id, settings) {
+      return update(id, {
+        name: settings.name,
+        redirect_uris: json(settings.redirectUris),
+        scopes: json(settings.scopes),
+        grant_types: json(settings.grantTypes),
+      });
     },
 
-    async setDisabled(id, disabledAt) {
-      const result = await db
-        .updateTable('clients')
-        .set({ disabled_at: disabledAt })
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+    setDisabled(id, disabledAt) {
+      return update(id, { disabled_at: disabledAt });
     },
   };
 }

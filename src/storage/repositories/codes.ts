@@ -2,6 +2,7 @@ import type { AuthorizationCodeRepository } from '../../oauth/ports.js';
 import { consumeOnce } from '../consume-once.js';
 import type { Context } from '../context.js';
 import { write } from '../errors.js';
+import { deletedCount } from '../results.js';
 import { json, toCode } from '../rows.js';
 
 const AUTHORIZATION_CODES = {
@@ -56,8 +57,9 @@ export function codeRepository({ db }: Context): AuthorizationCodeRepository {
     },
 
     async deleteExpired(before) {
-      const result = await db.deleteFrom('authorization_codes').where('expires_at', '<', before).executeTakeFirst();
-      return Number(result.numDeletedRows);
+      return deletedCount(
+        await db.deleteFrom('authorization_codes').where('expires_at', '<', before).executeTakeFirst(),
+      );
     },
   };
 }

@@ -1,16 +1,17 @@
 import type { ConsentRepository } from '../../oauth/ports.js';
 import type { Context } from '../context.js';
 import { write } from '../errors.js';
+import { deletedAny } from '../results.js';
 import { json, toConsent } from '../rows.js';
 
 export function consentRepository({ db }: Context): ConsentRepository {
   return {
     async find(userId, clientId) {
+      const pair = { user_id: userId, client_id: clientId };
       const row = await db
         .selectFrom('consents')
         .selectAll()
-        .where('user_id', '=', userId)
-        .where('client_id', '=', clientId)
+        .where((eb) => eb.and(pair))
         .executeTakeFirst();
       return row && toConsent(row);
     },
@@ -36,12 +37,12 @@ export function consentRepository({ db }: Context): ConsentRepository {
     },
 
     async delete(userId, clientId) {
+      const pair = { user_id: userId, client_id: clientId };
       const result = await db
         .deleteFrom('consents')
-        .where('user_id', '=', userId)
-        .where('client_id', '=', clientId)
+        .where((eb) => eb.and(pair))
         .executeTakeFirst();
-      return result.numDeletedRows > 0n;
+      return deletedAny(result);
     },
 
     async listByUser(userId) {

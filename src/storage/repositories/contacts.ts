@@ -1,6 +1,7 @@
 import type { ContactRepository } from '../../apis/example/ports.js';
 import type { Context } from '../context.js';
 import { write } from '../errors.js';
+import { deletedAny } from '../results.js';
 import { json, toContact } from '../rows.js';
 import { createdAfter, inScope } from './scoped.js';
 
@@ -58,8 +59,7 @@ export function contactRepository({ db }: Context): ContactRepository {
     },
 
     async delete(scope, id) {
-      const result = await db.deleteFrom('contacts').where(inScope(scope, id)).executeTakeFirst();
-      return result.numDeletedRows > 0n;
+      return deletedAny(await db.deleteFrom('contacts').where(inScope(scope, id)).executeTakeFirst());
     },
   };
 }

@@ -1,9 +1,13 @@
 import type { GrantRepository } from '../../oauth/ports.js';
 import type { Context } from '../context.js';
 import { write } from '../errors.js';
+import { deletedCount, updatedAny } from '../results.js';
 import { json, toGrant } from '../rows.js';
 
 export function grantRepository({ db }: Context): GrantRepository {
+  /** Sets `revoked_at` on the not yet revoked grants where `column` is `value`. */
+  const revokeWhere = (column: 'id' | 'client_id', value: string, now: number) =>
+    db.updateTable('grants').set({ revoked_at: now }).where(column, '=', value).where('revoked_at', 'is', null);
   return {
     async create(grant) {
       await write(
@@ -28,41 +32,24 @@ export function grantRepository({ db }: Context): GrantRepository {
     },
 
     async revoke(id, now) {
-      const result = await db
-        .updateTable('grants')
-        .set({ revoked_at: now })
-        .where('id', '=', id)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+      return updatedAny(await revokeWhere('id', id, now).executeTakeFirst());
     },
 
     async revokeByClient(clientId, now) {
-      const rows = await db
-        .updateTable('grants')
-        .set({ revoked_at: now })
-        .where('client_id', '=', clientId)
-        .where('revoked_at', 'is', null)
-        .returning('id')
-        .execute();
+      const rows = await revokeWhere('client_id', clientId, now).returning('id').execute();
       return rows.map((r) => r.id).sort();
     },
 
     async revokeByUserAndClient(userId, clientId, now) {
-      const rows = await db
-        .updateTable('grants')
-        .set({ revoked_at: now })
+      const rows = await revokeWhere('client_id', clientId, now)
         .where('user_id', '=', userId)
-        .where('client_id', '=', clientId)
-        .where('revoked_at', 'is', null)
         .returning('id')
         .execute();
       return rows.map((r) => r.id).sort();
     },
 
     async deleteRevokedBefore(before) {
-      const result = await db.deleteFrom('grants').where('revoked_at', '<', before).executeTakeFirst();
-      return Number(result.numDeletedRows);
+      return deletedCount(await db.deleteFrom('grants').where('revoked_at', '<', before).executeTakeFirst());
     },
   };
 }

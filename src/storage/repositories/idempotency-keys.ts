@@ -3,6 +3,7 @@ import type { IdempotencyRepository } from '../../apis/ports.js';
 import { UniqueViolationError } from '../../oauth/ports.js';
 import type { Context } from '../context.js';
 import { write } from '../errors.js';
+import { deletedCount } from '../results.js';
 import { toIdempotency } from '../rows.js';
 
 export function idempotencyRepository({ db }: Context): IdempotencyRepository {
@@ -61,8 +62,7 @@ export function idempotencyRepository({ db }: Context): IdempotencyRepository {
     },
 
     async deleteExpired(now) {
-      const result = await db.deleteFrom('idempotency_keys').where('expires_at', '<=', now).executeTakeFirst();
-      return Number(result.numDeletedRows);
+      return deletedCount(await db.deleteFrom('idempotency_keys').where('expires_at', '<=', now).executeTakeFirst());
     },
   };
 }

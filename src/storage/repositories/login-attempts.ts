@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { LoginAttemptRepository } from '../../portal/domain/ports.js';
 import type { Context } from '../context.js';
+import { deletedCount } from '../results.js';
 import { toLoginAttempt } from '../rows.js';
 
 export function loginAttemptRepository({ db }: Context): LoginAttemptRepository {
@@ -61,7 +62,7 @@ export function loginAttemptRepository({ db }: Context): LoginAttemptRepository 
         .where('first_failure_at', '<', before)
         .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', before)]))
         .executeTakeFirst();
-      return Number(result.numDeletedRows);
+      return deletedCount(result);
     },
   };
 }

@@ -2,6 +2,7 @@ import type { RefreshTokenRepository } from '../../oauth/ports.js';
 import { consumeOnce } from '../consume-once.js';
 import type { Context } from '../context.js';
 import { write } from '../errors.js';
+import { deletedCount } from '../results.js';
 import { json, toRefreshToken } from '../rows.js';
 
 const REFRESH_TOKENS = {
@@ -43,8 +44,7 @@ export function refreshTokenRepository({ db }: Context): RefreshTokenRepository 
     },
 
     async deleteExpired(before) {
-      const result = await db.deleteFrom('refresh_tokens').where('expires_at', '<', before).executeTakeFirst();
-      return Number(result.numDeletedRows);
+      return deletedCount(await db.deleteFrom('refresh_tokens').where('expires_at', '<', before).executeTakeFirst());
     },
   };
 }

@@ -2,6 +2,8 @@ import { type Kysely, sql } from 'kysely';
 import type { RevocationKind, RevocationRecord, RevocationRepository } from '../../oauth/ports.js';
 import type { Context } from '../context.js';
 import { write } from '../errors.js';
+import { deletedCount } from '../results.js';
+import { toRevocation } from '../rows.js';
 import type { Database } from '../schema.js';
 
 /**
@@ -33,13 +35,7 @@ export function revocationRepository(context: Context): RevocationRepository {
         .returning('seq')
         .executeTakeFirstOrThrow(),
     );
-    return {
-      seq: Number(row.seq),
-      kind: revocation.kind,
-      value: revocation.value,
-      createdAt: revocation.createdAt,
-      expiresAt: revocation.expiresAt,
-    };
+    return { ...revocation, seq: Number(row.seq) };
   };
 
   return {
@@ -51,25 +47,13 @@ export function revocationRepository(context: Context): RevocationRepository {
     },
 
     async listSince(afterSeq, now) {
-      const rows = await db
-        .selectFrom('revocations')
-        .selectAll()
-        .where('seq', '>', afterSeq)
-        .where('expires_at', '>', now)
-        .orderBy('seq')
-        .execute();
-      return rows.map((row) => ({
-        seq: Number(row.seq),
-        kind: row.kind as RevocationKind,
-        value: row.value,
-        createdAt: row.created_at,
-        expiresAt: row.expires_at,
-      }));
+      const live = db.selectFrom('revocations').selectAll().where('expires_at', '>', now);
+      const rows = await live.where('seq', '>', afterSeq).orderBy('seq').execute();
+      return rows.map(toRevocation);
     },
 
     async deleteExpired(before) {
-      const result = await db.deleteFrom('revocations').where('expires_at', '<', before).executeTakeFirst();
-      return Number(result.numDeletedRows);
+      return deletedCount(await db.deleteFrom('revocations').where('expires_at', '<', before).executeTakeFirst());
     },
   };
 }

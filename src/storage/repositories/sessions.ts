@@ -1,6 +1,7 @@
 import type { SessionRepository } from '../../portal/domain/ports.js';
 import type { Context } from '../context.js';
 import { write } from '../errors.js';
+import { deletedCount } from '../results.js';
 import { toSession } from '../rows.js';
 
 export function sessionRepository({ db }: Context): SessionRepository {
@@ -30,13 +31,11 @@ export function sessionRepository({ db }: Context): SessionRepository {
     },
 
     async deleteByUser(userId) {
-      const result = await db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
-      return Number(result.numDeletedRows);
+      return deletedCount(await db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst());
     },
 
     async deleteExpired(before) {
-      const result = await db.deleteFrom('sessions').where('expires_at', '<', before).executeTakeFirst();
-      return Number(result.numDeletedRows);
+      return deletedCount(await db.deleteFrom('sessions').where('expires_at', '<', before).executeTakeFirst());
     },
   };
 }

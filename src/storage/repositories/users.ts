@@ -1,6 +1,7 @@
 import type { UserRepository } from '../../portal/domain/ports.js';
 import type { Context } from '../context.js';
 import { write } from '../errors.js';
+import { updatedAny } from '../results.js';
 import { bool, toUser } from '../rows.js';
 
 export function userRepository({ db }: Context): UserRepository {
@@ -36,7 +37,7 @@ export function userRepository({ db }: Context): UserRepository {
         .set({ password_hash: passwordHash })
         .where('id', '=', id)
         .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+      return updatedAny(result);
     },
 
     async count() {
