@@ -5,6 +5,7 @@
 // Env: BENCH_DURATION (s, default 6), BENCH_WARMUP (s, default 2), BENCH_ROUNDS (default 3),
 //      BENCH_ONLY=comma,separated,scenario,names (to run a subset while developing),
 //      BENCH_FLEXGATE_CLI=path/to/cli/main.js (default dist/cli/main.js),
+//      BENCH_COMPARE_CLI=path/to/other/dist/cli/main.js (another build, run interleaved with this one),
 //      BENCH_CONTACTS=10000 (contacts seeded before the contacts scenarios).
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -22,6 +23,10 @@ const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(BENCH_DIR, '..');
 // Override to bench another build, e.g. a second checkout's dist/.
 const FLEXGATE_CLI = path.resolve(process.env.BENCH_FLEXGATE_CLI ?? path.join(ROOT, 'dist/cli/main.js'));
+// A second build (e.g. main before a change): every Flexgate server runs for both, interleaved in each round,
+// and each ratio is reported for both builds and as the change between them.
+const COMPARE_CLI = process.env.BENCH_COMPARE_CLI ? path.resolve(process.env.BENCH_COMPARE_CLI) : undefined;
+const COMPARE = '@compare';
 const RESULTS_DIR = path.join(BENCH_DIR, 'results');
 const HOST = '127.0.0.1';
 
@@ -258,8 +263,8 @@ async function startOidcProvider(port, shared) {
 const execFileAsync = promisify(execFile);
 
 // Contract with the CLI: `clients create --json` prints one JSON object with client_id/secret.
-async function createFlexgateClient(dataDir, scope = SCOPE) {
-  const args = [FLEXGATE_CLI, 'clients', 'create', '--data', dataDir, '--name', 'bench'];
+async function createFlexgateClient(dataDir, scope = SCOPE, cli = FLEXGATE_CLI) {
+  const args = [cli, 'clients', 'create', '--data', dataDir, '--name', 'bench'];
   args.push('--grant-type', 'client_credentials', ...scope.split(' ').flatMap((s) => ['--scope', s]), '--json');
   let stdout;
   try {
@@ -294,17 +299,18 @@ function parseLastJsonObject(stdout) {
 // Rate limiting is off unless a server's env turns it on: the bench has one client, and the default
 // limit (600 a minute) would turn nearly every API request into a 429.
 async function startFlexgate(port, shared, env = {}, options = {}) {
-  if (!existsSync(FLEXGATE_CLI)) {
+  const cli = options.cli ?? FLEXGATE_CLI;
+  if (!existsSync(cli)) {
     const hint = process.env.BENCH_FLEXGATE_CLI ? 'check BENCH_FLEXGATE_CLI' : 'run npm run build';
-    throw new ScenarioError(`${path.relative(ROOT, FLEXGATE_CLI)} not found; ${hint}`);
+    throw new ScenarioError(`${path.relative(ROOT, cli)} not found; ${hint}`);
   }
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'flexgate-bench-'));
   const cleanup = () => rm(dataDir, { recursive: true, force: true });
   let child;
   try {
     const scope = options.contacts ? CONTACTS_SCOPE : SCOPE;
-    const client = await createFlexgateClient(dataDir, scope);
-    child = spawnServer([FLEXGATE_CLI, 'serve', '--data', dataDir, '--port', String(port), '--host', HOST], {
+    const client = await createFlexgateClient(dataDir, scope, cli);
+    child = spawnServer([cli, 'serve', '--data', dataDir, '--port', String(port), '--host', HOST], {
       FLEXGATE_LOG_LEVEL: 'warn',
       FLEXGATE_RATE_LIMIT: '0',
       ...env,
@@ -407,16 +413,20 @@ const SERVERS = [
     start: startBaseline,
     scenarios: ['baseline-form', 'baseline-json', 'baseline-contacts-list', 'baseline-contacts-create'],
   },
-  { name: 'Flexgate', start: startFlexgate, scenarios: ['flexgate-token', 'flexgate-bearer'] },
+  {
+    name: 'Flexgate',
+    start: (port, shared, cli) => startFlexgate(port, shared, {}, { cli }),
+    scenarios: ['flexgate-token', 'flexgate-bearer'],
+  },
   {
     name: 'Flexgate, token reuse off',
-    start: (port, shared) => startFlexgate(port, shared, { FLEXGATE_CC_TOKEN_REUSE: '0' }),
+    start: (port, shared, cli) => startFlexgate(port, shared, { FLEXGATE_CC_TOKEN_REUSE: '0' }, { cli }),
     scenarios: ['flexgate-token-issue'],
   },
   { name: 'oidc-provider', start: startOidcProvider, scenarios: ['oidc-provider-token'] },
   {
     name: `Flexgate, ${CONTACTS} contacts, rate limit off`,
-    start: (port, shared) => startFlexgate(port, shared, {}, { contacts: true }),
+    start: (port, shared, cli) => startFlexgate(port, shared, {}, { contacts: true, cli }),
     // Lists first: the create scenarios add contacts (after the deep page's position, so it is unchanged).
     scenarios: [
       'flexgate-contacts-list',
@@ -428,16 +438,34 @@ const SERVERS = [
   {
     // The default in-memory limiter, with a limit no run reaches: its counting cost, never a 429.
     name: `Flexgate, ${CONTACTS} contacts, memory rate limiter on`,
-    start: (port, shared) =>
+    start: (port, shared, cli) =>
       startFlexgate(
         port,
         shared,
         { FLEXGATE_RATE_LIMIT: '1000000', FLEXGATE_RATE_LIMIT_WINDOW: '3600' },
-        { contacts: true },
+        { contacts: true, cli },
       ),
     scenarios: ['flexgate-contacts-list-limited'],
   },
 ];
+
+/** With BENCH_COMPARE_CLI, each Flexgate server again right after itself, started from the other build. */
+function withCompareBuild(servers) {
+  if (COMPARE_CLI === undefined) return servers;
+  return servers.flatMap((definition) => {
+    if (!definition.name.startsWith('Flexgate')) return [definition];
+    const twin = {
+      name: `${definition.name} [compare build]`,
+      scenarios: definition.scenarios.map((name) => `${name}${COMPARE}`),
+      start: async (port, shared) => {
+        const server = await definition.start(port, shared, COMPARE_CLI);
+        const requests = Object.fromEntries(Object.entries(server.requests).map(([k, v]) => [`${k}${COMPARE}`, v]));
+        return { ...server, requests };
+      },
+    };
+    return [definition, twin];
+  });
+}
 
 // ---------------------------------------------------------------------------------------------
 // Measurement
@@ -563,9 +591,16 @@ function ratioCaveats(top, bottom) {
   return caveats.length ? caveats.join('; ') : undefined;
 }
 
-function computeRatios(scenarios) {
+/** The targets for the compare build: its Flexgate scenarios over the same baselines (or its own Flexgate ones). */
+const compareTarget = ({ numerator, denominator, min }) => ({
+  numerator: `${numerator}${COMPARE}`,
+  denominator: denominator.startsWith('flexgate') ? `${denominator}${COMPARE}` : denominator,
+  min,
+});
+
+function computeRatios(scenarios, targets = TARGETS) {
   const byName = new Map(scenarios.map((s) => [s.name, s]));
-  return TARGETS.map(({ numerator, denominator, min }) => {
+  return targets.map(({ numerator, denominator, min }) => {
     const top = byName.get(numerator);
     const bottom = byName.get(denominator);
     const label = `${numerator} / ${denominator}`;
@@ -610,6 +645,21 @@ function printRatios(ratios) {
   }
 }
 
+/** Each ratio of this build beside the compare build's, and the change (this / compare − 1). */
+function compareRatios(mine, theirs) {
+  console.log(
+    `\n${pad('ratio: this build vs the compare build', 62)}${pad('this', 8, true)}${pad('compare', 9, true)}${pad('change', 9, true)}`,
+  );
+  return mine.map((r, i) => {
+    const other = theirs[i]?.ratio ?? null;
+    const change = r.ratio === null || other === null ? null : r.ratio / other - 1;
+    const cells = [r.ratio === null ? '-' : r.ratio.toFixed(2), other === null ? '-' : other.toFixed(2)];
+    const changeText = change === null ? '-' : `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)}%`;
+    console.log(`${pad(r.label, 62)}${pad(cells[0], 8, true)}${pad(cells[1], 9, true)}${pad(changeText, 9, true)}`);
+    return { label: r.label, ratio: r.ratio, compareRatio: other, change };
+  });
+}
+
 async function writeReport(report) {
   await mkdir(RESULTS_DIR, { recursive: true });
   // Colons are not allowed in Windows file names.
@@ -636,7 +686,7 @@ async function main() {
   const shared = {};
   for (let round = 1; round <= SETTINGS.rounds; round++) {
     process.stderr.write(`round ${round} of ${SETTINGS.rounds}\n`);
-    for (const definition of SERVERS) {
+    for (const definition of withCompareBuild(SERVERS)) {
       const selected = definition.scenarios.filter((name) => !ONLY || ONLY.has(name));
       if (!selected.length) continue;
       for (const run of await runServer(definition, selected, shared)) {
@@ -648,6 +698,8 @@ async function main() {
   const ratios = computeRatios(scenarios);
   printScenarios(scenarios);
   printRatios(ratios);
+  const comparison =
+    COMPARE_CLI === undefined ? undefined : compareRatios(ratios, computeRatios(scenarios, TARGETS.map(compareTarget)));
 
   const report = {
     timestamp,
@@ -658,6 +710,7 @@ async function main() {
     settings: SETTINGS,
     scenarios,
     ratios,
+    ...(comparison === undefined ? {} : { compareCli: COMPARE_CLI, comparison }),
   };
   const file = await writeReport(report);
   console.log(`\nwritten ${path.relative(ROOT, file)} and bench/results/latest.json`);
