@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { buildOpenApiDocument } from '../../src/apis/docs/openapi.js';
-import { API_ROUTES } from '../../src/apis/example/index.js';
+import { buildOpenApiDocument } from '../../../src/apis/docs/openapi.js';
+import { API_ROUTES } from '../../../src/apis/example/index.js';
 import {
   e164Phone,
   integerId,
@@ -15,9 +15,9 @@ import {
   pageCursor,
   pageLimit,
   resourceId,
-} from '../../src/apis/example/schemas.js';
-import { EXAMPLE_SCOPES } from '../../src/apis/example/scopes.js';
-import { type AnyApiRoute, defineRoute } from '../../src/apis/route.js';
+} from '../../../src/apis/example/schemas.js';
+import { EXAMPLE_SCOPES } from '../../../src/apis/example/scopes.js';
+import { type AnyApiRoute, defineRoute } from '../../../src/apis/route.js';
 
 const ISSUER = 'https://flexgate.example.com';
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { buildOpenApiDocument } from '../../src/apis/docs/openapi.js';
-import { buildPostmanCollection, POSTMAN_SCHEMA, type PostmanRequestItem } from '../../src/apis/docs/postman.js';
-import { API_ROUTES } from '../../src/apis/example/index.js';
-import { e164Phone, languageCode, listOf, resourceId } from '../../src/apis/example/schemas.js';
-import { EXAMPLE_SCOPES } from '../../src/apis/example/scopes.js';
-import { type AnyApiRoute, defineRoute } from '../../src/apis/route.js';
+import { buildOpenApiDocument } from '../../../src/apis/docs/openapi.js';
+import { buildPostmanCollection, POSTMAN_SCHEMA, type PostmanRequestItem } from '../../../src/apis/docs/postman.js';
+import { API_ROUTES } from '../../../src/apis/example/index.js';
+import { e164Phone, languageCode, listOf, resourceId } from '../../../src/apis/example/schemas.js';
+import { EXAMPLE_SCOPES } from '../../../src/apis/example/scopes.js';
+import { type AnyApiRoute, defineRoute } from '../../../src/apis/route.js';
 
 const ISSUER = 'https://flexgate.example.com';
 const contact = z.object({ id: resourceId('ct'), name: z.string().min(1), phone: e164Phone, lang: languageCode });

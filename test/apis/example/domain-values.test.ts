@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, fetchPage } from '../../src/apis/example/pagination.js';
-import { MESSAGE_CHANNELS, MESSAGE_STATUSES, type NewsFilter, type NewsRecord } from '../../src/apis/example/ports.js';
+import { decodeCursor, encodeCursor, fetchPage } from '../../../src/apis/example/pagination.js';
+import { MESSAGE_CHANNELS, MESSAGE_STATUSES, type NewsFilter, type NewsRecord } from '../../../src/apis/example/ports.js';
 import {
   domainTypes,
   domainValues,
@@ -8,10 +8,10 @@ import {
   isDomainTypeId,
   LABEL_LANGUAGES,
   SCOPE_LABELS,
-} from '../../src/apis/example/reference/domain-values.js';
-import { ISO_639_1_CODES } from '../../src/apis/example/reference/languages.js';
-import { EXAMPLE_SCOPES } from '../../src/apis/example/scopes.js';
-import { demoNews } from '../../src/demo/news.js';
+} from '../../../src/apis/example/reference/domain-values.js';
+import { ISO_639_1_CODES } from '../../../src/apis/example/reference/languages.js';
+import { EXAMPLE_SCOPES } from '../../../src/apis/example/scopes.js';
+import { demoNews } from '../../../src/demo/news.js';
 
 const codes = (id: number, lang = 'en') => (domainValues(id, lang) ?? []).map((value) => value.code);
 const nameOf = (id: number, code: string, lang: string) => domainValues(id, lang)?.find((v) => v.code === code)?.name;

@@ -2,7 +2,7 @@
  * Cursors: a cursor round-trips every id Flexgate makes, and anything else (bad JSON, a bad id) is no cursor.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor } from '../../src/apis/example/pagination.js';
+import { decodeCursor, encodeCursor } from '../../../src/apis/example/pagination.js';
 
 const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 
