@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { RevocationKind, RevocationRecord, RevocationRepository } from '../../oauth/ports.js';
+import type { RevocationRecord, RevocationRepository } from '../../oauth/ports.js';
 import type { Context } from '../context.js';
 import { write } from '../errors.js';
 import { deletedCount } from '../results.js';

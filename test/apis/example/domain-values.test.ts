@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor, fetchPage } from '../../../src/apis/example/pagination.js';
-import { MESSAGE_CHANNELS, MESSAGE_STATUSES, type NewsFilter, type NewsRecord } from '../../../src/apis/example/ports.js';
+import {
+  MESSAGE_CHANNELS,
+  MESSAGE_STATUSES,
+  type NewsFilter,
+  type NewsRecord,
+} from '../../../src/apis/example/ports.js';
 import {
   domainTypes,
   domainValues,
