@@ -6,6 +6,7 @@
 //      BENCH_ONLY=comma,separated,scenario,names (to run a subset while developing),
 //      BENCH_FLEXGATE_CLI=path/to/cli/main.js (default dist/cli/main.js),
 //      BENCH_COMPARE_CLI=path/to/other/dist/cli/main.js (another build, run interleaved with this one),
+//      BENCH_RATE=requests per second (a fixed rate instead of as fast as possible: compare CPU per request),
 //      BENCH_CONTACTS=10000 (contacts seeded before the contacts scenarios).
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -17,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
-import { contentionProbe } from './lib/contention.mjs';
+import { contentionProbe, processCpuUs } from './lib/contention.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(BENCH_DIR, '..');
@@ -36,6 +37,7 @@ const SETTINGS = {
   rounds: Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3)),
   connections: 50,
   pipelining: 1,
+  rate: process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : undefined,
 };
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
 
@@ -479,6 +481,9 @@ function load(baseUrl, request, durationSeconds) {
     connections: SETTINGS.connections,
     pipelining: SETTINGS.pipelining,
     duration: durationSeconds,
+    // BENCH_RATE: a fixed request rate both builds can keep up with, so that CPU per request compares the
+    // same work (at full load a faster server also batches more per system call).
+    ...(SETTINGS.rate === undefined ? {} : { overallRate: SETTINGS.rate }),
     // autocannon calls setupRequest only on entries of `requests`.
     ...(request.setupRequest ? { requests: [{ setupRequest: request.setupRequest }] } : {}),
   });
@@ -525,8 +530,21 @@ async function measureScenario(server, name) {
   process.stderr.write(`  ${name}: warm-up ${SETTINGS.warmupSeconds} s, measuring ${SETTINGS.durationSeconds} s... `);
   await load(server.baseUrl, request, SETTINGS.warmupSeconds);
   const otherCpuPercent = contentionProbe([server.child.pid]);
+  const cpuBefore = serverCpuUs(server);
   const result = await load(server.baseUrl, request, SETTINGS.durationSeconds);
-  const summary = { ...summarise(name, result), otherCpuPercent: otherCpuPercent(), tokenAlg, tokenReused };
+  const cpuAfter = serverCpuUs(server);
+  // The server's CPU time per request: comparable between runs even when the load generator limits req/s.
+  const cpuUsPerRequest =
+    cpuBefore === null || cpuAfter === null || result.requests.total === 0
+      ? null
+      : Math.round((cpuAfter - cpuBefore) / result.requests.total);
+  const summary = {
+    ...summarise(name, result),
+    otherCpuPercent: otherCpuPercent(),
+    cpuUsPerRequest,
+    tokenAlg,
+    tokenReused,
+  };
   const notes = [summary.status === 'ok' ? '' : ' (INVALID)'];
   if (summary.otherCpuPercent > BUSY_WARNING_PERCENT) {
     notes.push(` (WARNING: other processes used ${summary.otherCpuPercent}% of the CPU; results skewed)`);
@@ -535,13 +553,31 @@ async function measureScenario(server, name) {
   return summary;
 }
 
+const serverCpuUs = (server) => {
+  try {
+    return processCpuUs(server.child.pid);
+  } catch {
+    return null;
+  }
+};
+
 /** The round with the median req/s, with every round's figure; a failed or invalid round wins. */
 function medianRun(runs) {
   const bad = runs.find((run) => run.status !== 'ok');
   if (bad) return bad;
   const sorted = [...runs].sort((a, b) => a.rps - b.rps);
   const median = sorted[Math.floor((sorted.length - 1) / 2)];
-  return { ...median, roundsRps: runs.map((run) => Math.round(run.rps)) };
+  const cpu = runs
+    .map((run) => run.cpuUsPerRequest)
+    .filter((value) => value !== null)
+    .sort((a, b) => a - b);
+  return {
+    ...median,
+    roundsRps: runs.map((run) => Math.round(run.rps)),
+    // The median round by CPU per request (it need not be the median round by req/s).
+    cpuUsPerRequest: cpu.length === 0 ? null : cpu[Math.floor((cpu.length - 1) / 2)],
+    roundsCpuUsPerRequest: runs.map((run) => run.cpuUsPerRequest),
+  };
 }
 
 const failed = (name, error) => ({ name, status: 'failed', error: error.message });
@@ -618,20 +654,25 @@ const pad = (value, width, right = false) => (right ? String(value).padStart(wid
 
 function printScenarios(scenarios) {
   console.log(
-    `\n${pad('scenario', 32)}${pad('req/s', 10, true)}${pad('p99 ms', 9, true)}${pad('mean ms', 9, true)}  status`,
+    `\n${pad('scenario', 40)}${pad('req/s', 10, true)}${pad('p99 ms', 9, true)}${pad('mean ms', 9, true)}${pad('cpu µs/req', 12, true)}  status`,
   );
   for (const s of scenarios) {
     if (s.status === 'failed') {
       console.log(
-        `${pad(s.name, 32)}${pad('-', 10, true)}${pad('-', 9, true)}${pad('-', 9, true)}  FAILED: ${s.error}`,
+        `${pad(s.name, 40)}${pad('-', 10, true)}${pad('-', 9, true)}${pad('-', 9, true)}${pad('-', 12, true)}  FAILED: ${s.error}`,
       );
       continue;
     }
     let note = s.status === 'ok' ? 'ok' : `INVALID (non2xx ${s.non2xx}, errors ${s.errors}, timeouts ${s.timeouts})`;
     if (s.otherCpuPercent > BUSY_WARNING_PERCENT) note += `, machine busy (${s.otherCpuPercent}% CPU elsewhere)`;
     if (s.generatorBound) note += `, load-generator bound (${s.avgInFlight} in flight): server capacity is higher`;
-    const cells = [pad(Math.round(s.rps), 10, true), pad(s.p99Ms, 9, true), pad(s.latencyMeanMs.toFixed(2), 9, true)];
-    console.log(`${pad(s.name, 32)}${cells.join('')}  ${note}`);
+    const cells = [
+      pad(Math.round(s.rps), 10, true),
+      pad(s.p99Ms, 9, true),
+      pad(s.latencyMeanMs.toFixed(2), 9, true),
+      pad(s.cpuUsPerRequest ?? '-', 12, true),
+    ];
+    console.log(`${pad(s.name, 40)}${cells.join('')}  ${note}`);
   }
 }
 
@@ -658,6 +699,26 @@ function compareRatios(mine, theirs) {
     console.log(`${pad(r.label, 62)}${pad(cells[0], 8, true)}${pad(cells[1], 9, true)}${pad(changeText, 9, true)}`);
     return { label: r.label, ratio: r.ratio, compareRatio: other, change };
   });
+}
+
+/** The server's CPU time per request of each Flexgate scenario, this build against the compare build. */
+function compareCpu(scenarios) {
+  const byName = new Map(scenarios.map((s) => [s.name, s]));
+  console.log(
+    `\n${pad('cpu µs per request: this build vs the compare build', 62)}${pad('this', 8, true)}${pad('compare', 9, true)}${pad('change', 9, true)}`,
+  );
+  return scenarios
+    .filter((s) => s.name.startsWith('flexgate') && !s.name.endsWith(COMPARE))
+    .map((s) => {
+      const mine = s.cpuUsPerRequest ?? null;
+      const theirs = byName.get(`${s.name}${COMPARE}`)?.cpuUsPerRequest ?? null;
+      const change = mine === null || theirs === null ? null : mine / theirs - 1;
+      const changeText = change === null ? '-' : `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)}%`;
+      console.log(
+        `${pad(s.name, 62)}${pad(mine ?? '-', 8, true)}${pad(theirs ?? '-', 9, true)}${pad(changeText, 9, true)}`,
+      );
+      return { scenario: s.name, cpuUsPerRequest: mine, compareCpuUsPerRequest: theirs, change };
+    });
 }
 
 async function writeReport(report) {
@@ -699,7 +760,12 @@ async function main() {
   printScenarios(scenarios);
   printRatios(ratios);
   const comparison =
-    COMPARE_CLI === undefined ? undefined : compareRatios(ratios, computeRatios(scenarios, TARGETS.map(compareTarget)));
+    COMPARE_CLI === undefined
+      ? undefined
+      : {
+          ratios: compareRatios(ratios, computeRatios(scenarios, TARGETS.map(compareTarget))),
+          cpu: compareCpu(scenarios),
+        };
 
   const report = {
     timestamp,

@@ -18,7 +18,8 @@ function machineBusyUs() {
   return (user + nice + system + irq + softirq + steal) * TICK_US;
 }
 
-function processCpuUs(pid) {
+/** CPU time (user + system, µs) a process has used so far, from /proc. */
+export function processCpuUs(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is stat field 3
   return (Number(fields[11]) + Number(fields[12])) * TICK_US; // utime + stime
