@@ -5,7 +5,7 @@ import { isValidCodeVerifier, verifierMatchesChallenge } from '../pkce.js';
 import type { AuthorizationCodeRecord, ClientRecord, OAuthRepositories } from '../ports.js';
 import { formatScope } from '../scopes.js';
 import { hashSecret } from '../secrets.js';
-import { createRefreshToken, revokeFamily } from '../tokens/families.js';
+import { createRefreshToken, type FamilyUses, revokeFamily } from '../tokens/families.js';
 import type { GrantHandler } from './grant.js';
 
 type Redemption =
@@ -13,7 +13,10 @@ type Redemption =
   | { ok: false; error: OAuthError };
 
 /** RFC 6749 §4.1.3: exchange an authorization code for tokens. */
-export const authorizationCodeGrant: GrantHandler = {
+/** What the authorization-code grant uses of the context. */
+type CodeGrantUses = FamilyUses & Pick<OAuthContext, 'accessTokens' | 'storage'>;
+
+export const authorizationCodeGrant: GrantHandler<CodeGrantUses> = {
   grantType: 'authorization_code',
   async handle(ctx, client, params) {
     const code = requiredParam(params, 'code');
@@ -49,7 +52,7 @@ export const authorizationCodeGrant: GrantHandler = {
 };
 
 async function redeem(
-  ctx: OAuthContext,
+  ctx: CodeGrantUses,
   tx: OAuthRepositories,
   client: ClientRecord,
   codeHash: string,

@@ -1,3 +1,4 @@
+import type { OAuthContext } from '../context.js';
 import { invalidScope, OAuthError } from '../errors.js';
 import { optionalParam } from '../params.js';
 import { formatScope, isSubset, parseScope } from '../scopes.js';
@@ -5,7 +6,9 @@ import { ClientTokenCache } from '../tokens/client-token-cache.js';
 import type { GrantHandler } from './grant.js';
 
 /** RFC 6749 §4.4: the client acts on its own behalf; no user, no refresh token. */
-export const clientCredentialsGrant: GrantHandler = {
+export const clientCredentialsGrant: GrantHandler<
+  Pick<OAuthContext, 'accessTokens' | 'clientTokens' | 'clock' | 'keys'>
+> = {
   grantType: 'client_credentials',
   async handle(ctx, client, params) {
     // RFC 6749 §4.4: the client credentials grant MUST only be used by confidential clients.

@@ -11,8 +11,11 @@ export interface TokenResponse {
   scope: string;
 }
 
-/** Every grant module exports one of these; the token endpoint dispatches on `grantType`. */
-export interface GrantHandler {
+/**
+ * Every grant module exports one of these; the token endpoint dispatches on `grantType`. `Uses` names the
+ * parts of the context the grant needs (fosite's habit): a grant cannot reach what it does not declare.
+ */
+export interface GrantHandler<Uses extends Partial<OAuthContext> = OAuthContext> {
   grantType: GrantType;
-  handle(ctx: OAuthContext, client: ClientRecord, params: RawParams): Promise<TokenResponse>;
+  handle(ctx: Uses, client: ClientRecord, params: RawParams): Promise<TokenResponse>;
 }

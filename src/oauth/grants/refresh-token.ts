@@ -4,7 +4,7 @@ import { optionalParam, requiredParam } from '../params.js';
 import type { ClientRecord, GrantRecord, OAuthRepositories } from '../ports.js';
 import { formatScope, isSubset, parseScope } from '../scopes.js';
 import { hashSecret } from '../secrets.js';
-import { createRefreshToken, revokeFamily } from '../tokens/families.js';
+import { createRefreshToken, type FamilyUses, revokeFamily } from '../tokens/families.js';
 import type { GrantHandler } from './grant.js';
 
 type Rotation =
@@ -16,7 +16,10 @@ type Rotation =
  * one at once; presenting a dead one revokes the whole family, since either the client or an attacker holds
  * a copy it should not.
  */
-export const refreshTokenGrant: GrantHandler = {
+/** What the refresh-token grant uses of the context. */
+type RefreshGrantUses = FamilyUses & Pick<OAuthContext, 'accessTokens' | 'storage'>;
+
+export const refreshTokenGrant: GrantHandler<RefreshGrantUses> = {
   grantType: 'refresh_token',
   async handle(ctx, client, params) {
     const presented = requiredParam(params, 'refresh_token');
@@ -48,7 +51,7 @@ export const refreshTokenGrant: GrantHandler = {
 };
 
 async function rotate(
-  ctx: OAuthContext,
+  ctx: RefreshGrantUses,
   tx: OAuthRepositories,
   client: ClientRecord,
   tokenHash: string,

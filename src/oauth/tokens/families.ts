@@ -2,12 +2,15 @@ import type { OAuthContext } from '../context.js';
 import type { OAuthRepositories } from '../ports.js';
 import { hashSecret } from '../secrets.js';
 
+/** What issuing and revoking a family's tokens uses of the context. */
+export type FamilyUses = Pick<OAuthContext, 'clock' | 'config' | 'random' | 'revocations'>;
+
 /** Refresh tokens carry a recognisable prefix so that secret scanners can spot a leaked one. */
 export const REFRESH_TOKEN_PREFIX = 'fgr_';
 
 /** Creates a refresh token in `grantId`'s family; returns the raw token (stored only as its hash). */
 export async function createRefreshToken(
-  ctx: OAuthContext,
+  ctx: FamilyUses,
   repos: OAuthRepositories,
   grantId: string,
   scopes: string[],
@@ -29,7 +32,7 @@ export async function createRefreshToken(
  * Kills a whole token family: its refresh tokens (through the grant) and its access tokens (through a
  * revocation entry that lives as long as any access token of the family could).
  */
-export async function revokeFamily(ctx: OAuthContext, repos: OAuthRepositories, grantId: string): Promise<void> {
+export async function revokeFamily(ctx: FamilyUses, repos: OAuthRepositories, grantId: string): Promise<void> {
   const now = ctx.clock.now();
   await repos.grants.revoke(grantId, now);
   await ctx.revocations.revoke('grant', grantId, now + ctx.config.accessTokenTtlSeconds * 1000, repos);
