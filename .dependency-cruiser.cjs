@@ -52,6 +52,16 @@ module.exports = {
       },
     },
     {
+      name: 'pages-use-services-for-types-only',
+      severity: 'error',
+      comment: "A page may name a service's types (import type), never call it: the route calls, the page renders.",
+      from: { path: '^src/portal/pages/' },
+      to: {
+        path: '^src/(portal/domain/(apps|accounts|sessions|connected-apps|login-throttle|users)|oauth/(?!ports|scopes))',
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
       name: 'sdk-imports-nothing-of-the-server',
       severity: 'error',
       comment: 'The SDK is its own package: it must build and run without the server.',

@@ -81,6 +81,16 @@ const FORBIDDEN: Array<{ rule: string; files: Record<string, string>; from: stri
     to: 'src/storage/open.ts',
   },
   {
+    rule: 'pages-use-services-for-types-only',
+    files: {
+      'src/portal/pages/apps.tsx':
+        "import { listMyApps } from '../domain/apps.js';\nexport const page = () => <p>{String(listMyApps)}</p>;\n",
+      'src/portal/domain/apps.ts': 'export const listMyApps = () => [];\n',
+    },
+    from: 'src/portal/pages/apps.tsx',
+    to: 'src/portal/domain/apps.ts',
+  },
+  {
     rule: 'sdk-imports-nothing-of-the-server',
     files: {
       'packages/client/src/client.ts': "import '../../../src/oauth/scopes.js';\n",

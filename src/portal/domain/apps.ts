@@ -14,9 +14,8 @@ import type { ScopeCatalogue } from '../../oauth/scopes.js';
 import type { FieldErrors } from '../../shared/field-errors.js';
 import type { PortalContext } from './context.js';
 import type { AppRecord, PortalRepositories, UserRecord } from './ports.js';
+import { MAX_APP_DESCRIPTION_LENGTH, MAX_APP_NAME_LENGTH } from './validation.js';
 
-export const MAX_APP_NAME_LENGTH = 100;
-export const MAX_APP_DESCRIPTION_LENGTH = 500;
 export const MAX_REDIRECT_URIS = 20;
 const MAX_REDIRECT_URI_LENGTH = 2000;
 

@@ -31,3 +31,7 @@ export function checkNewPassword(password: string, username: string): string | u
   }
   return undefined;
 }
+
+/** Limits of an application's name and description (the form's maxlength, the domain's check). */
+export const MAX_APP_NAME_LENGTH = 100;
+export const MAX_APP_DESCRIPTION_LENGTH = 500;

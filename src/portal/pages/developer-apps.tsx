@@ -5,8 +5,8 @@ import { GRANT_TYPES } from '../../oauth/ports.js';
 import type { ScopeDefinition } from '../../oauth/scopes.js';
 import { type FieldErrors, fieldMessage } from '../../shared/field-errors.js';
 import type { AppInput, AppWithClients, GracePeriod } from '../domain/apps.js';
-import { MAX_APP_DESCRIPTION_LENGTH, MAX_APP_NAME_LENGTH } from '../domain/apps.js';
 import type { AppRecord } from '../domain/ports.js';
+import { MAX_APP_DESCRIPTION_LENGTH, MAX_APP_NAME_LENGTH } from '../domain/validation.js';
 import { type PortalNav, renderPage } from './layout.js';
 
 const ENV_LABELS: Record<Environment, string> = { sandbox: 'Sandbox', live: 'Live' };
