@@ -142,7 +142,9 @@ describe('the dependency rules', () => {
       'src/storage/users.ts': "import type { H } from '../oauth/types.js';\nexport type U = H;\n",
       'src/oauth/types.ts': 'export type H = string;\n',
       'src/portal/pages/home.tsx':
-        "import type { H } from '../../oauth/types.js';\nexport const page = (h: H) => <p>{h}</p>;\n",
+        "import type { H } from '../../oauth/types.js';\nimport type { App } from '../domain/apps.js';\n" +
+        'export const page = (h: H, app: App) => <p>{h}{app.name}</p>;\n',
+      'src/portal/domain/apps.ts': 'export interface App { name: string }\nexport const listMyApps = () => [];\n',
     });
     const { status, output } = cruise(dir);
     expect(output).not.toMatch(/error/);
