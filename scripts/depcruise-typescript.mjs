@@ -12,7 +12,12 @@ const isTypeScript = (specifier) => specifier === 'typescript' || specifier.star
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function resolveTypeScript(request, parent, ...rest) {
   const fromCruiser = parent?.filename?.includes(FROM_DEPENDENCY_CRUISER) === true;
-  return resolveFilename.call(this, fromCruiser && isTypeScript(request) ? redirect(request) : request, parent, ...rest);
+  return resolveFilename.call(
+    this,
+    fromCruiser && isTypeScript(request) ? redirect(request) : request,
+    parent,
+    ...rest,
+  );
 };
 
 register(
