@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ConfigError } from './config/errors.js';
+import type { ConfigFile } from './config/file.js';
 import {
   describeOption,
   type LOG_LEVELS,
@@ -36,9 +38,7 @@ const configSchema = z.strictObject(
   },
 );
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError } from './config/errors.js';
 
 /** Reads the environment variable of every option. */
 export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
@@ -50,11 +50,26 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
   return values as ConfigInput;
 }
 
-/** Validates flags over environment over defaults. Throws ConfigError with one line per problem. */
-export function loadConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Validates flags over environment over the configuration file over defaults. Throws ConfigError with one
+ * line per problem; a value from the file is named by the file and its key.
+ */
+export function loadConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = process.env, file?: ConfigFile): Config {
   const defined = Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined));
-  const parsed = configSchema.safeParse({ ...configFromEnv(env), ...defined });
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map(describeIssue).join('\n'));
+  const fromEnv = configFromEnv(env);
+  const parsed = configSchema.safeParse({ ...(file?.values ?? {}), ...fromEnv, ...defined });
+  if (!parsed.success) {
+    const fromFile = (key: string) =>
+      file !== undefined && !(key in defined) && !(key in fromEnv) && key in file.values;
+    throw new ConfigError(
+      parsed.error.issues
+        .map((issue) => {
+          const key = String(issue.path[0] ?? '');
+          return fromFile(key) ? `${file?.path}: ${key}: ${issue.message}` : describeIssue(issue);
+        })
+        .join('\n'),
+    );
+  }
   const options = parsed.data as OptionValues;
   const problems = crossFieldProblems(options);
   if (problems.length > 0)

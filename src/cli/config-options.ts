@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
+import { type ConfigFile, readConfigFile } from '../config/file.js';
 import { OPTION_LIST, type OptionSpec } from '../config/options.js';
-import type { ConfigInput } from '../config.js';
+import { type Config, type ConfigInput, loadConfig } from '../config.js';
 
 /**
  * Commander options generated from the option table: `serve` takes every option, the other commands the
@@ -12,11 +13,30 @@ function commanderOption(spec: OptionSpec): Option {
 }
 
 export function withConfigOptions(command: Command, which: 'all' | 'storage'): Command {
+  command.addOption(
+    new Option(
+      '--config <file>',
+      'configuration file (YAML or JSON) with option keys; flags and variables win [FLEXGATE_CONFIG]',
+    ),
+  );
   for (const spec of OPTION_LIST) {
     if (which === 'all' || spec.storage === true) command.addOption(commanderOption(spec));
   }
   return command;
 }
+
+/** The configuration file of a command: `--config`, else FLEXGATE_CONFIG, else none. */
+export function configFileOf(
+  flags: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = process.env,
+): ConfigFile | undefined {
+  const path = typeof flags.config === 'string' ? flags.config : env.FLEXGATE_CONFIG;
+  return path === undefined || path === '' ? undefined : readConfigFile(path);
+}
+
+/** A command's configuration: its flags over the environment over its configuration file over the defaults. */
+export const loadCommandConfig = (flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): Config =>
+  loadConfig(configInputFrom(flags), env, configFileOf(flags, env));
 
 /** The table's options among a command's parsed flags, by key. */
 export function configInputFrom(flags: Record<string, unknown>): ConfigInput {

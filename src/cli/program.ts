@@ -3,6 +3,7 @@ import { ConfigError } from '../config.js';
 import { InputError } from '../oauth/errors.js';
 import { StorageOpenError } from '../storage/errors.js';
 import { registerClients } from './clients.js';
+import { registerConfig } from './config.js';
 import { registerDeveloperCommands } from './developer/index.js';
 import { registerKeys } from './keys.js';
 import { registerPostman } from './postman.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerServe(program);
+  registerConfig(program);
   registerUsers(program);
   registerClients(program);
   registerKeys(program);

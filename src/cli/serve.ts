@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config.js';
-import { configInputFrom, withConfigOptions } from './config-options.js';
+import { loadCommandConfig, withConfigOptions } from './config-options.js';
 
 export function registerServe(program: Command): void {
   const command = program
     .command('serve')
     .description('start the authorization server (runs database migrations first)');
   withConfigOptions(command, 'all').action(async (flags: Record<string, unknown>) => {
-    const config = loadConfig(configInputFrom(flags));
+    const config = loadCommandConfig(flags);
     // Loaded on use, so that `flexgate --help` and the developer commands start without the server.
     const [{ startServer }, { describeDemoSeed, seedDemoData }, { describeDatabase }] = await Promise.all([
       import('../server.js'),

@@ -1,8 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { loadConfig } from '../config.js';
 import type { FlexgateContext } from '../context.js';
 import { InputError } from '../oauth/errors.js';
-import { configInputFrom, withConfigOptions } from './config-options.js';
+import { loadCommandConfig, withConfigOptions } from './config-options.js';
 
 /** The storage options of a command (`--data`, `--database-url`), as commander parsed them. */
 export type StorageFlags = Record<string, unknown>;
@@ -14,7 +13,7 @@ export const withStorageOptions = (command: Command): Command => withConfigOptio
 export async function withRuntime<T>(flags: StorageFlags, work: (ctx: FlexgateContext) => Promise<T>): Promise<T> {
   // Loaded on use: a command that never opens storage (login, token, --help) starts without the drivers.
   const { openRuntime } = await import('../runtime.js');
-  const ctx = await openRuntime(loadConfig(configInputFrom(flags)));
+  const ctx = await openRuntime(loadCommandConfig(flags));
   try {
     return await work(ctx);
   } finally {

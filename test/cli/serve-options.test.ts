@@ -17,7 +17,7 @@ const serveCommand = () => {
 describe('the serve options', () => {
   it('has one flag per option of the table, each naming its variable in the help', () => {
     const flags = serveCommand().options.map((option) => option.flags);
-    expect(flags.sort()).toEqual(OPTION_LIST.map((spec) => spec.flag).sort());
+    expect(flags.sort()).toEqual(['--config <file>', ...OPTION_LIST.map((spec) => spec.flag)].sort());
     const help = serveCommand().helpInformation();
     for (const spec of OPTION_LIST) expect(help).toContain(spec.env);
   });
@@ -60,8 +60,8 @@ describe('the serve options', () => {
     expect(config.core).toMatchObject({ ccTokenReuseSeconds: 0, loginDelayBaseMs: 0 });
   });
 
-  it('gives the other commands the storage options only', () => {
+  it('gives the other commands the configuration file and the storage options only', () => {
     const flags = withConfigOptions(new Command('x'), 'storage').options.map((option) => option.flags);
-    expect(flags).toEqual(['--data <dir>', '--database-url <url>']);
+    expect(flags).toEqual(['--config <file>', '--data <dir>', '--database-url <url>']);
   });
 });
