@@ -8,7 +8,18 @@ const STORAGE_OPTIONS = ['--data <dir>', '--database-url <url>'];
 const COMMANDS: { command: string[]; lists: string[] }[] = [
   {
     command: [],
-    lists: ['Usage: flexgate', '--version', '--help', 'serve', 'users', 'clients', 'keys', 'postman', 'openapi'],
+    lists: [
+      'Usage: flexgate',
+      '--version',
+      '--help',
+      'serve',
+      'config',
+      'users',
+      'clients',
+      'keys',
+      'postman',
+      'openapi',
+    ],
   },
   {
     command: ['serve'],
@@ -26,6 +37,11 @@ const COMMANDS: { command: string[]; lists: string[] }[] = [
     ],
   },
   { command: ['postman'], lists: ['Usage: flexgate postman', '--base-url <url>'] },
+  { command: ['config'], lists: ['Usage: flexgate config', 'check'] },
+  {
+    command: ['config', 'check'],
+    lists: ['Usage: flexgate config check', '--config <file>', 'FLEXGATE_CONFIG', '--port <port>', ...STORAGE_OPTIONS],
+  },
   { command: ['users'], lists: ['Usage: flexgate users', 'create'] },
   {
     command: ['users', 'create'],
