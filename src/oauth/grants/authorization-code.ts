@@ -1,11 +1,10 @@
-import type { OAuthContext } from '../context.js';
 import { invalidGrant, invalidRequest, type OAuthError } from '../errors.js';
 import { optionalParam, requiredParam } from '../params.js';
 import { isValidCodeVerifier, verifierMatchesChallenge } from '../pkce.js';
 import type { AuthorizationCodeRecord, ClientRecord, OAuthRepositories } from '../ports.js';
 import { formatScope } from '../scopes.js';
 import { hashSecret } from '../secrets.js';
-import { createRefreshToken, type FamilyUses, revokeFamily } from '../tokens/families.js';
+import { createRefreshToken, type FamilyGrantUses, revokeFamily } from '../tokens/families.js';
 import type { GrantHandler } from './grant.js';
 
 type Redemption =
@@ -13,10 +12,7 @@ type Redemption =
   | { ok: false; error: OAuthError };
 
 /** RFC 6749 §4.1.3: exchange an authorization code for tokens. */
-/** What the authorization-code grant uses of the context. */
-type CodeGrantUses = FamilyUses & Pick<OAuthContext, 'accessTokens' | 'storage'>;
-
-export const authorizationCodeGrant: GrantHandler<CodeGrantUses> = {
+export const authorizationCodeGrant: GrantHandler<FamilyGrantUses> = {
   grantType: 'authorization_code',
   async handle(ctx, client, params) {
     const code = requiredParam(params, 'code');
@@ -52,7 +48,7 @@ export const authorizationCodeGrant: GrantHandler<CodeGrantUses> = {
 };
 
 async function redeem(
-  ctx: CodeGrantUses,
+  ctx: FamilyGrantUses,
   tx: OAuthRepositories,
   client: ClientRecord,
   codeHash: string,

@@ -1,10 +1,9 @@
-import type { OAuthContext } from '../context.js';
 import { invalidGrant, invalidScope, type OAuthError } from '../errors.js';
 import { optionalParam, requiredParam } from '../params.js';
 import type { ClientRecord, GrantRecord, OAuthRepositories } from '../ports.js';
 import { formatScope, isSubset, parseScope } from '../scopes.js';
 import { hashSecret } from '../secrets.js';
-import { createRefreshToken, type FamilyUses, revokeFamily } from '../tokens/families.js';
+import { createRefreshToken, type FamilyGrantUses, revokeFamily } from '../tokens/families.js';
 import type { GrantHandler } from './grant.js';
 
 type Rotation =
@@ -16,10 +15,7 @@ type Rotation =
  * one at once; presenting a dead one revokes the whole family, since either the client or an attacker holds
  * a copy it should not.
  */
-/** What the refresh-token grant uses of the context. */
-type RefreshGrantUses = FamilyUses & Pick<OAuthContext, 'accessTokens' | 'storage'>;
-
-export const refreshTokenGrant: GrantHandler<RefreshGrantUses> = {
+export const refreshTokenGrant: GrantHandler<FamilyGrantUses> = {
   grantType: 'refresh_token',
   async handle(ctx, client, params) {
     const presented = requiredParam(params, 'refresh_token');
@@ -51,7 +47,7 @@ export const refreshTokenGrant: GrantHandler<RefreshGrantUses> = {
 };
 
 async function rotate(
-  ctx: RefreshGrantUses,
+  ctx: FamilyGrantUses,
   tx: OAuthRepositories,
   client: ClientRecord,
   tokenHash: string,

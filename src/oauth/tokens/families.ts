@@ -5,6 +5,9 @@ import { hashSecret } from '../secrets.js';
 /** What issuing and revoking a family's tokens uses of the context. */
 export type FamilyUses = Pick<OAuthContext, 'clock' | 'config' | 'random' | 'revocations'>;
 
+/** What a grant that issues a family's tokens (authorization code, refresh token) uses of the context. */
+export type FamilyGrantUses = FamilyUses & Pick<OAuthContext, 'accessTokens' | 'storage'>;
+
 /** Refresh tokens carry a recognisable prefix so that secret scanners can spot a leaked one. */
 export const REFRESH_TOKEN_PREFIX = 'fgr_';
 
