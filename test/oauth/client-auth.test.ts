@@ -4,16 +4,13 @@ import { authenticateClient } from '../../src/oauth/client-auth.js';
 import { rotateClientSecret } from '../../src/oauth/clients.js';
 import { OAuthError } from '../../src/oauth/errors.js';
 import type { ClientRecord } from '../../src/oauth/ports.js';
-import { type Protocol, startProtocol } from './harness.js';
+import { type Protocol, startWithClient } from './harness.js';
 
 let p: Protocol;
 let client: ClientRecord;
 let secret: string;
 beforeAll(async () => {
-  p = await startProtocol();
-  const registered = await p.register();
-  client = registered.client;
-  secret = registered.secret ?? '';
+  ({ p, client, secret } = await startWithClient());
 });
 afterAll(() => p.close());
 

@@ -108,6 +108,13 @@ export async function startProtocol(): Promise<Protocol> {
   };
 }
 
+/** A protocol with one confidential client (every grant, `read:contacts write:contacts`) and its secret. */
+export async function startWithClient(): Promise<{ p: Protocol; client: ClientRecord; secret: string }> {
+  const p = await startProtocol();
+  const { client, secret = '' } = await p.register();
+  return { p, client, secret };
+}
+
 /** A PKCE pair (RFC 7636): the verifier and its S256 challenge. */
 export function pkcePair(): { verifier: string; challenge: string } {
   const verifier = 'v'.repeat(43);

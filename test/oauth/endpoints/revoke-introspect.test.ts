@@ -4,14 +4,13 @@ import { handleIntrospectionRequest } from '../../../src/oauth/endpoints/introsp
 import { handleRevocationRequest } from '../../../src/oauth/endpoints/revoke.js';
 import type { TokenResponse } from '../../../src/oauth/grants/grant.js';
 import type { ClientRecord } from '../../../src/oauth/ports.js';
-import { type Protocol, REDIRECT_URI, startProtocol } from '../harness.js';
+import { type Protocol, REDIRECT_URI, startWithClient } from '../harness.js';
 
 let p: Protocol;
 let client: ClientRecord;
 let secret: string;
 beforeAll(async () => {
-  p = await startProtocol();
-  ({ client, secret = '' } = await p.register());
+  ({ p, client, secret } = await startWithClient());
 });
 afterAll(() => p.close());
 

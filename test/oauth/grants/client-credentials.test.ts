@@ -2,14 +2,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OAuthError } from '../../../src/oauth/errors.js';
 import type { ClientRecord } from '../../../src/oauth/ports.js';
-import { type Protocol, startProtocol } from '../harness.js';
+import { type Protocol, startWithClient } from '../harness.js';
 
 let p: Protocol;
 let client: ClientRecord;
 let secret: string;
 beforeAll(async () => {
-  p = await startProtocol();
-  ({ client, secret = '' } = await p.register());
+  ({ p, client, secret } = await startWithClient());
 });
 afterAll(() => p.close());
 

@@ -1,14 +1,13 @@
 /** RFC 6749 §6 and RFC 9700 §4.14 (rotation, reuse detection) for the refresh-token grant, called directly. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientRecord } from '../../../src/oauth/ports.js';
-import { type Protocol, startProtocol } from '../harness.js';
+import { type Protocol, startWithClient } from '../harness.js';
 
 let p: Protocol;
 let client: ClientRecord;
 let secret: string;
 beforeAll(async () => {
-  p = await startProtocol();
-  ({ client, secret = '' } = await p.register());
+  ({ p, client, secret } = await startWithClient());
 });
 afterAll(() => p.close());
 
