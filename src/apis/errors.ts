@@ -5,8 +5,6 @@
 import type { OAuthErrorCode } from '../oauth/errors.js';
 import type { FieldErrors } from '../shared/field-errors.js';
 
-export { emptyFieldErrors, type FieldErrors } from '../shared/field-errors.js';
-
 export class ValidationError extends Error {
   override readonly name = 'ValidationError';
   constructor(readonly fields: FieldErrors) {

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { emptyFieldErrors, type FieldErrors, ValidationError } from '../errors.js';
+import { emptyFieldErrors, type FieldErrors } from '../../shared/field-errors.js';
+import { ValidationError } from '../errors.js';
 import type { AnyApiRoute } from '../route.js';
 
 /**
