@@ -38,7 +38,7 @@ export async function currentUser(ctx: PortalContext, request: FastifyRequest): 
  * For pages that need a signed-in user: the user, or undefined after redirecting the browser to the login
  * page (which brings it back here afterwards).
  */
-export async function requireUser(
+async function requireUser(
   ctx: PortalContext,
   request: FastifyRequest,
   reply: FastifyReply,
@@ -55,7 +55,7 @@ export async function requireUser(
  * For every state-changing form: the signed-in user when the form's CSRF token matches the session's;
  * otherwise it throws the 403 refusal (or has sent a login redirect) and nothing may change.
  */
-export async function requireUserForm(
+async function requireUserForm(
   ctx: PortalContext,
   request: FastifyRequest,
   reply: FastifyReply,
