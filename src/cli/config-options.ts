@@ -12,13 +12,15 @@ function commanderOption(spec: OptionSpec): Option {
   return new Option(spec.flag, `${spec.help} [${spec.env}]`);
 }
 
-export function withConfigOptions(command: Command, which: 'all' | 'storage'): Command {
-  command.addOption(
-    new Option(
-      '--config <file>',
-      'configuration file (YAML or JSON) with option keys; flags and variables win [FLEXGATE_CONFIG]',
-    ),
+/** `--config <file>`: every command that reads the server's configuration takes it. */
+export const configFileOption = (): Option =>
+  new Option(
+    '--config <file>',
+    'configuration file (YAML or JSON) with option keys; flags and variables win [FLEXGATE_CONFIG]',
   );
+
+export function withConfigOptions(command: Command, which: 'all' | 'storage'): Command {
+  command.addOption(configFileOption());
   for (const spec of OPTION_LIST) {
     if (which === 'all' || spec.storage === true) command.addOption(commanderOption(spec));
   }

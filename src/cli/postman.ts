@@ -3,11 +3,12 @@ import { buildOpenApiDocument } from '../apis/docs/openapi.js';
 import { buildPostmanCollection } from '../apis/docs/postman.js';
 import { API_ROUTES } from '../apis/example/index.js';
 import { EXAMPLE_SCOPES } from '../apis/example/scopes.js';
-import { loadConfig } from '../config.js';
+import { configFileOption, loadCommandConfig } from './config-options.js';
 import { checkHttpUrl, checkUsage, printJson } from './shared.js';
 
 interface DocFlags {
   baseUrl?: string;
+  config?: string;
 }
 
 const baseUrlOption = () =>
@@ -15,7 +16,8 @@ const baseUrlOption = () =>
 
 /**
  * The issuer the documents use: --base-url (any http(s) URL without credentials, query or fragment; a trailing
- * slash dropped so paths join cleanly), else FLEXGATE_ISSUER / FLEXGATE_PORT as `serve` would. No database.
+ * slash dropped so paths join cleanly), else the issuer `serve` would have (its configuration file, FLEXGATE_ISSUER,
+ * FLEXGATE_PORT). No database.
  * A refused --base-url exits 1, like commander's other errors of these commands.
  */
 const issuerOf = (flags: DocFlags, command: Command): Promise<string> =>
@@ -23,7 +25,7 @@ const issuerOf = (flags: DocFlags, command: Command): Promise<string> =>
     command,
     () =>
       flags.baseUrl === undefined
-        ? loadConfig({}).core.issuer
+        ? loadCommandConfig({ config: flags.config }).core.issuer
         : checkHttpUrl(flags.baseUrl, '--base-url').toString().replace(/\/$/, ''),
     1,
   );
@@ -34,6 +36,7 @@ export function registerPostman(program: Command): void {
     .command('postman')
     .description('print the Postman collection (v2.1) of the REST API as JSON')
     .addOption(baseUrlOption())
+    .addOption(configFileOption())
     .addHelpText(
       'after',
       [
@@ -59,6 +62,7 @@ export function registerPostman(program: Command): void {
     .command('openapi')
     .description('print the OpenAPI 3.1 document of the REST API as JSON')
     .addOption(baseUrlOption())
+    .addOption(configFileOption())
     .addHelpText('after', '\nExample:\n  flexgate openapi > openapi.json && npx redocly lint openapi.json')
     .action(async (flags: DocFlags, command: Command) => {
       printJson(buildOpenApiDocument(API_ROUTES, { issuer: await issuerOf(flags, command), scopes: EXAMPLE_SCOPES }));

@@ -108,6 +108,13 @@ describe('flexgate config check', () => {
     expect(lines.every((line) => line.startsWith(`flexgate: ${path}: `))).toBe(true);
   });
 
+  it('is read by openapi and postman for the issuer', async () => {
+    const path = await file('docs.yaml', 'issuer: https://api.example.test\n');
+    const result = await runCliInProcess(['openapi', '--config', path]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).servers[0].url).toMatch(/^https:\/\/api\.example\.test\//);
+  });
+
   it('is read by the storage commands too: clients create puts the database where the file says', async () => {
     const path = await file('storage.yaml', 'dataDir: ./from-file\n');
     const created = await runCliInProcess([
