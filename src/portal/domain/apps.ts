@@ -40,7 +40,6 @@ export interface AppInput {
   grantTypes: string[];
 }
 
-
 /** The input was not acceptable; one message per field, for the form to show next to it. */
 export class AppInputError extends Error {
   override readonly name = 'AppInputError';
